@@ -1,0 +1,152 @@
+"""Single choice and select-all-that-apply items."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+
+from adaptest.bank.kinds.base import GradableItem, Problem, shuffled
+from adaptest.bank.outcome import AnswerError, FeedbackPart, Outcome, Remark, Role
+from adaptest.bank.schema import Strict, Text
+
+OptionId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
+
+
+class Option(Strict):
+    id: OptionId
+    text: Text
+    correct: bool
+    feedback: Text
+
+
+class ChoiceItem(GradableItem):
+    options: Annotated[list[Option], Field(min_length=2)]
+    shuffle: bool = True
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _default_ids(cls, options: Any) -> Any:
+        """Options without an id get a, b, c, ... by file position."""
+        if not isinstance(options, list):
+            return options
+        return [
+            {"id": "abcdefghijklmnopqrstuvwxyz"[i % 26] + ("" if i < 26 else str(i)), **o}
+            if isinstance(o, dict) and "id" not in o
+            else o
+            for i, o in enumerate(options)
+        ]
+
+    def problems(self) -> list[Problem]:
+        seen: set[str] = set()
+        problems: list[Problem] = []
+        for i, option in enumerate(self.options):
+            if option.id in seen:
+                problems.append((("options", i, "id"), f"duplicate option id {option.id!r}"))
+            seen.add(option.id)
+        return problems
+
+    @property
+    def option_by_id(self) -> dict[str, Option]:
+        return {o.id: o for o in self.options}
+
+    def presentation(self, seed: int) -> dict[str, Any]:
+        options = shuffled(self.options, seed) if self.shuffle else self.options
+        return {"options": [{"id": o.id, "text": o.text} for o in options]}
+
+    def _known(self, option_id: object) -> str:
+        if not isinstance(option_id, str) or option_id not in self.option_by_id:
+            raise AnswerError(f"{option_id!r} is not one of this question's options.")
+        return option_id
+
+
+def _correct_count_problem(correct: int) -> list[Problem]:
+    if correct == 1:
+        return []
+    return [(("options",), f"single choice needs exactly one correct option, found {correct}")]
+
+
+class SingleChoiceItem(ChoiceItem):
+    kind: Literal["single_choice"]
+
+    def problems(self) -> list[Problem]:
+        return super().problems() + _correct_count_problem(sum(o.correct for o in self.options))
+
+    @classmethod
+    def raw_problems(cls, data: dict[str, Any]) -> list[Problem]:
+        options = data.get("options")
+        if not isinstance(options, list):
+            return []
+        return _correct_count_problem(sum(isinstance(o, dict) and o.get("correct") is True for o in options))
+
+    @property
+    def key(self) -> Option:
+        return next(o for o in self.options if o.correct)
+
+    def parse_answer(self, raw: object) -> str:
+        if isinstance(raw, list) and len(raw) == 1:
+            raw = raw[0]
+        if raw is None or raw == "" or raw == []:
+            raise AnswerError("Choose one option, or answer “I don't know yet”.")
+        return self._known(raw)
+
+    def grade_answer(self, answer: str) -> Outcome:
+        chosen = self.option_by_id[answer]
+        selected = FeedbackPart(Role.SELECTED, (Remark(chosen.text, chosen.feedback, chosen.correct),))
+        return self.outcome(1.0 if chosen.correct else 0.0, chosen.correct, selected)
+
+    def key_text(self) -> str:
+        return self.key.text
+
+    def describe_answer(self, answer: str) -> str:
+        return self.option_by_id[answer].text
+
+
+class MultipleChoiceItem(ChoiceItem):
+    """Select all that apply. Score = max(0, hits/k − false picks/m) (see docs/bank-format.md)."""
+
+    kind: Literal["multiple_choice"]
+
+    def problems(self) -> list[Problem]:
+        problems = super().problems()
+        if not any(o.correct for o in self.options):
+            problems.append((("options",), "select-all needs at least one correct option"))
+        if all(o.correct for o in self.options):
+            problems.append((("options",), "select-all needs at least one incorrect option"))
+        return problems
+
+    def parse_answer(self, raw: object) -> list[str]:
+        if raw is None or raw == "":
+            raw = []
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list | tuple):
+            raise AnswerError("Send the selected options as a list.")
+        chosen = {self._known(option_id) for option_id in raw}
+        return sorted(chosen)
+
+    def grade_answer(self, answer: list[str]) -> Outcome:
+        chosen = set(answer)
+        correct_ids = {o.id for o in self.options if o.correct}
+        hits = len(chosen & correct_ids)
+        false_picks = len(chosen - correct_ids)
+        wrong_count = len(self.options) - len(correct_ids)
+        score = hits / len(correct_ids) - false_picks / wrong_count
+        got_right = tuple(
+            Remark(o.text, o.feedback, True)
+            for o in self.options
+            if (o.id in chosen) == o.correct and (o.correct or chosen)
+        )
+        missed = tuple(Remark(o.text, o.feedback, False) for o in self.options if (o.id in chosen) != o.correct)
+        parts = [FeedbackPart(Role.GOT_RIGHT, got_right)] if got_right else []
+        if missed:
+            parts.append(FeedbackPart(Role.MISSED, missed))
+        return self.outcome(score, chosen == correct_ids, *parts)
+
+    def key_text(self) -> str:
+        return "; ".join(o.text for o in self.options if o.correct)
+
+    def describe_answer(self, answer: list[str]) -> str:
+        if not answer:
+            return "(nothing selected)"
+        return "; ".join(o.text for o in self.options if o.id in answer)

@@ -1,0 +1,317 @@
+"""Load a bank folder completely or not at all, collecting every problem with its file and line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from adaptest.bank.kinds import ITEM_KINDS, GradableItem
+from adaptest.bank.kinds.base import Loc
+from adaptest.bank.schema import AssessmentDefinition, BankMeta
+from adaptest.bank.yamlsrc import SourceDocument, YamlSyntaxError, read_yaml
+
+NO_ID = "-"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a bank, printed as ``FILE:LINE: ITEM-ID: message``."""
+
+    file: str
+    line: int
+    item_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.item_id}: {self.message}"
+
+
+class BankInvalid(Exception):
+    """Raised instead of returning a half-loaded bank; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the bank")
+        self.problems = sorted(problems)
+
+
+@dataclass(frozen=True)
+class Bank:
+    root: Path
+    meta: BankMeta
+    items: dict[str, GradableItem]
+    assessments: dict[str, AssessmentDefinition]
+    item_files: dict[str, Path] = field(repr=False)
+
+    def figure_path(self, item: GradableItem) -> Path | None:
+        return self.root / item.figure.path if item.figure else None
+
+    def content_hash(self, item_id: str) -> str:
+        return item_content_hash(self.items[item_id], self.figure_path(self.items[item_id]))
+
+
+def item_content_hash(item: GradableItem, figure: Path | None) -> str:
+    """A hash of everything a learner sees or is graded by: the item's data and its figure's bytes."""
+    digest = hashlib.sha256(json.dumps(item.model_dump(mode="json"), sort_keys=True).encode())
+    if figure is not None:
+        digest.update(figure.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def parse_item(data: Any) -> GradableItem:
+    """Build an item from already-validated data (e.g. a stored item version)."""
+    return ITEM_KINDS[data["kind"]].model_validate(data)
+
+
+class _Collector:
+    """Accumulates problems while the loader keeps going."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path, line: int, item_id: str, message: str) -> None:
+        self.problems.append(Problem(_display(path), line, item_id, message))
+
+    def add_validation(self, doc: SourceDocument, item_id: str, error: ValidationError) -> None:
+        for detail in error.errors():
+            loc = tuple(detail["loc"])
+            where = ".".join(str(part) for part in loc)
+            message = _FRIENDLY.get(detail["type"], detail["msg"].removeprefix("Value error, "))
+            self.add(doc.path, doc.line_of(loc), item_id, f"{where}: {message}" if where else message)
+
+
+_FRIENDLY = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field (is it misspelt?)",
+    "string_too_short": "must not be empty",
+}
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_bank(root: Path | str) -> Bank:
+    """Read and check a whole bank folder; raise BankInvalid listing every problem found."""
+    root = Path(root)
+    out = _Collector(root)
+    if not root.is_dir():
+        out.add(root, 1, NO_ID, "bank folder not found")
+        raise BankInvalid(out.problems)
+    meta = _load_meta(root / "bank.yaml", out)
+    items, item_docs = _load_items(root, out)
+    assessments, assessment_docs = _load_assessments(root, out)
+    if meta is not None:
+        _check_references(root, meta, out)
+        _check_assessments(meta, items, assessments, assessment_docs, out)
+    if out.problems or meta is None:
+        raise BankInvalid(out.problems)
+    files = {item_id: doc.path for item_id, doc in item_docs.items()}
+    return Bank(root=root, meta=meta, items=items, assessments=assessments, item_files=files)
+
+
+def _read(path: Path, out: _Collector) -> SourceDocument | None:
+    try:
+        doc = read_yaml(path)
+    except YamlSyntaxError as error:
+        out.add(path, error.line, NO_ID, error.message)
+        return None
+    if not isinstance(doc.data, dict):
+        out.add(path, 1, NO_ID, "expected a mapping of fields at the top level")
+        return None
+    return doc
+
+
+def _load_meta(path: Path, out: _Collector) -> BankMeta | None:
+    if not path.is_file():
+        out.add(path, 1, "bank", "bank.yaml is missing")
+        return None
+    doc = _read(path, out)
+    if doc is None:
+        return None
+    try:
+        meta = BankMeta.model_validate(doc.data)
+    except ValidationError as error:
+        out.add_validation(doc, "bank", error)
+        return None
+    _check_unique(doc, "domains", [d.id for d in meta.domains], out)
+    _check_unique(doc, "skills", [s.id for s in meta.skills], out)
+    domains = {d.id for d in meta.domains}
+    for i, skill in enumerate(meta.skills):
+        if skill.domain not in domains:
+            out.add(path, doc.line_of(("skills", i, "domain")), "bank", f"skill {skill.id}: unknown domain {skill.domain!r}")
+    return meta
+
+
+def _check_unique(doc: SourceDocument, key: str, ids: list[str], out: _Collector) -> None:
+    seen: set[str] = set()
+    for i, value in enumerate(ids):
+        if value in seen:
+            out.add(doc.path, doc.line_of((key, i, "id")), "bank", f"duplicate {key[:-1]} id {value!r}")
+        seen.add(value)
+
+
+def _yaml_files(folder: Path) -> Iterable[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _load_items(root: Path, out: _Collector) -> tuple[dict[str, GradableItem], dict[str, SourceDocument]]:
+    """Parse every item file; rules that need no valid schema run even on invalid items."""
+    items: dict[str, GradableItem] = {}
+    docs: dict[str, SourceDocument] = {}
+    first_seen: dict[str, SourceDocument] = {}
+    folder = root / "items"
+    paths = list(_yaml_files(folder)) if folder.is_dir() else []
+    if not paths:
+        out.add(folder, 1, NO_ID, "no item files found (items/**/*.yaml)")
+    for path in paths:
+        doc = _read(path, out)
+        if doc is None:
+            continue
+        raw_id = doc.data.get("id")
+        item = _load_item(doc, out)
+        if isinstance(raw_id, str) and raw_id in first_seen:
+            where = f"{_display(first_seen[raw_id].path)}:{first_seen[raw_id].line_of(('id',))}"
+            out.add(path, doc.line_of(("id",)), raw_id, f"duplicate item id (first used in {where})")
+            continue
+        if isinstance(raw_id, str):
+            first_seen[raw_id] = doc
+        if item is not None:
+            items[item.id] = item
+            docs[item.id] = doc
+    return items, docs
+
+
+def _load_item(doc: SourceDocument, out: _Collector) -> GradableItem | None:
+    path = doc.path
+    data = doc.data
+    item_id = str(data.get("id", NO_ID))
+    kind = data.get("kind")
+    if kind not in ITEM_KINDS:
+        known = ", ".join(ITEM_KINDS)
+        message = "kind: required field is missing" if kind is None else f"kind: unknown kind {kind!r}"
+        out.add(path, doc.line_of(("kind",)), item_id, f"{message} (one of {known})")
+        return None
+    try:
+        item = ITEM_KINDS[kind].model_validate(data)
+    except ValidationError as error:
+        out.add_validation(doc, item_id, error)
+        _add_problems(doc, item_id, ITEM_KINDS[kind].raw_problems(data), out)
+        return None
+    problems = item.problems()
+    _add_problems(doc, item_id, problems, out)
+    return None if problems else item
+
+
+def _add_problems(doc: SourceDocument, item_id: str, problems: list[tuple[Loc, str]], out: _Collector) -> None:
+    for loc, message in problems:
+        where = ".".join(str(part) for part in loc)
+        out.add(doc.path, doc.line_of(loc), item_id, f"{where}: {message}")
+
+
+def _check_references(root: Path, meta: BankMeta, out: _Collector) -> None:
+    """Cross-file rules on every readable item file, valid or not: domains, skills, figures."""
+    domains = {d.id for d in meta.domains}
+    skill_domain = {s.id: s.domain for s in meta.skills}
+    folder = root / "items"
+    for path in _yaml_files(folder) if folder.is_dir() else []:
+        try:
+            doc = read_yaml(path)
+        except YamlSyntaxError:
+            continue  # already reported
+        if not isinstance(doc.data, dict):
+            continue
+        _add_problems(doc, str(doc.data.get("id", NO_ID)), _reference_problems(root, doc.data, domains, skill_domain), out)
+
+
+def _reference_problems(
+    root: Path, data: dict[str, Any], domains: set[str], skill_domain: dict[str, str]
+) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = []
+    domain = data.get("domain")
+    if isinstance(domain, str) and domain not in domains:
+        problems.append((("domain",), f"unknown domain {domain!r}"))
+    skills = data.get("skills")
+    for i, skill in enumerate(skills if isinstance(skills, list) else []):
+        if not isinstance(skill, str):
+            continue
+        if skill not in skill_domain:
+            problems.append((("skills", i), f"unknown skill {skill!r}"))
+        elif isinstance(domain, str) and domain in domains and skill_domain[skill] != domain:
+            problems.append((("skills", i), f"skill {skill!r} belongs to domain {skill_domain[skill]!r}, not {domain!r}"))
+    figure = data.get("figure")
+    if isinstance(figure, dict) and isinstance(figure.get("path"), str):
+        figure_path = (root / figure["path"]).resolve()
+        if not figure_path.is_relative_to((root / "figures").resolve()):
+            problems.append((("figure", "path"), "figure must be inside figures/"))
+        elif not figure_path.is_file():
+            problems.append((("figure", "path"), f"file {figure['path']} not found"))
+    return problems
+
+
+def _load_assessments(
+    root: Path, out: _Collector
+) -> tuple[dict[str, AssessmentDefinition], dict[str, SourceDocument]]:
+    assessments: dict[str, AssessmentDefinition] = {}
+    docs: dict[str, SourceDocument] = {}
+    folder = root / "assessments"
+    for path in _yaml_files(folder) if folder.is_dir() else []:
+        doc = _read(path, out)
+        if doc is None:
+            continue
+        assessment_id = str(doc.data.get("id", NO_ID))
+        try:
+            definition = AssessmentDefinition.model_validate(doc.data)
+        except ValidationError as error:
+            out.add_validation(doc, assessment_id, error)
+            continue
+        if definition.id in assessments:
+            out.add(path, doc.line_of(("id",)), definition.id, "duplicate assessment id")
+            continue
+        assessments[definition.id] = definition
+        docs[definition.id] = doc
+    return assessments, docs
+
+
+def _check_assessments(
+    meta: BankMeta,
+    items: dict[str, GradableItem],
+    assessments: dict[str, AssessmentDefinition],
+    docs: dict[str, SourceDocument],
+    out: _Collector,
+) -> None:
+    domains = {d.id for d in meta.domains}
+    for assessment_id, definition in assessments.items():
+        doc = docs[assessment_id]
+        for problem_loc, message in _assessment_problems(definition, items, domains):
+            out.add(doc.path, doc.line_of(problem_loc), assessment_id, message)
+
+
+def _assessment_problems(
+    definition: AssessmentDefinition, items: dict[str, GradableItem], domains: set[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    if definition.kind == "fixed" and not definition.items:
+        problems.append((("items",), "a fixed assessment lists its items"))
+    if definition.kind == "adaptive" and not definition.blueprint:
+        problems.append((("blueprint",), "an adaptive assessment needs a blueprint of items per domain"))
+    seen: set[str] = set()
+    for i, item_id in enumerate(definition.items):
+        if item_id in seen:
+            problems.append((("items", i), f"item {item_id!r} appears twice"))
+        elif item_id not in items:
+            problems.append((("items", i), f"unknown or invalid item {item_id!r}"))
+        seen.add(item_id)
+    for domain in definition.blueprint:
+        if domain not in domains:
+            problems.append((("blueprint", domain), f"unknown domain {domain!r}"))
+    return problems

@@ -1,0 +1,86 @@
+"""What grading returns: a score, a correct flag and the feedback parts a review shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AnswerError(ValueError):
+    """A submitted answer is malformed for its item; the message is safe to show to the learner."""
+
+
+class DontKnow:
+    """The learner's explicit "I don't know yet" — scored as incorrect, stored distinguishably."""
+
+    _instance: DontKnow | None = None
+
+    def __new__(cls) -> DontKnow:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "DONT_KNOW"
+
+
+DONT_KNOW = DontKnow()
+
+
+class Role(StrEnum):
+    """Which section of the review a feedback part belongs to."""
+
+    SELECTED = "selected"
+    YOUR_ANSWER = "your_answer"
+    GOT_RIGHT = "got_right"
+    MISSED = "missed"
+    DONT_KNOW = "dont_know"
+    NO_SPECIFIC_FEEDBACK = "no_specific_feedback"
+    CORRECT_ANSWER = "correct_answer"
+
+
+HEADINGS: dict[Role, str] = {
+    Role.SELECTED: "What you selected",
+    Role.YOUR_ANSWER: "Your answer",
+    Role.GOT_RIGHT: "What you got right",
+    Role.MISSED: "What you missed",
+    Role.DONT_KNOW: "You answered “I don't know yet”",
+    Role.NO_SPECIFIC_FEEDBACK: "About your answer",
+    Role.CORRECT_ANSWER: "Correct answer",
+}
+
+NO_SPECIFIC_FEEDBACK_TEXT = (
+    "There is no explanation written for this particular answer. Compare it with the correct answer "
+    "and the reasoning below."
+)
+
+
+@dataclass(frozen=True)
+class Remark:
+    """One line of feedback: what it is about (an option, a value) and the Markdown text."""
+
+    subject: str
+    text: str
+    good: bool | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackPart:
+    role: Role
+    remarks: tuple[Remark, ...]
+
+    @property
+    def heading(self) -> str:
+        return HEADINGS[self.role]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of grading one answer. ``score`` is in [0, 1]; ``correct`` means full credit."""
+
+    score: float
+    correct: bool
+    parts: tuple[FeedbackPart, ...]
+
+    def part(self, role: Role) -> FeedbackPart | None:
+        return next((p for p in self.parts if p.role is role), None)

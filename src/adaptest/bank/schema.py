@@ -1,0 +1,110 @@
+"""Pydantic schemas shared by every item kind, the bank file and assessment definitions."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A required, non-blank string (feedback, explanations, titles)."""
+
+ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+DomainId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
+SkillId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+LEVELS = ("beginning", "developing", "accomplished")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a bank file must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tolerance(Strict):
+    absolute: float = Field(default=0.0, ge=0)
+    relative: float = Field(default=0.0, ge=0)
+
+    def accepts(self, expected: float, given: float) -> bool:
+        """True when ``given`` is within the absolute or the relative bound of ``expected``.
+
+        With neither bound set, values must agree up to floating-point rounding (relative 1e-9).
+        """
+        if not math.isfinite(given):
+            return False
+        bound = max(self.absolute, self.relative * abs(expected), 1e-9 * max(1.0, abs(expected)))
+        return abs(given - expected) <= bound
+
+
+class Figure(Strict):
+    path: Annotated[str, StringConstraints(pattern=r"^figures/[A-Za-z0-9_./-]+\.svg$")]
+    alt: Text
+
+    @field_validator("path")
+    @classmethod
+    def _stays_inside_figures(cls, value: str) -> str:
+        if ".." in value.split("/"):
+            raise ValueError("figure path must stay inside figures/")
+        return value
+
+
+Difficulty = Literal["easy", "medium", "hard"] | Annotated[float, Field(ge=-4, le=4)]
+
+
+class ItemBase(Strict):
+    """Fields every item kind has. Subclasses add their own and implement grading."""
+
+    id: ItemId
+    domain: DomainId
+    skills: Annotated[list[SkillId], Field(min_length=1)]
+    stem: Text
+    explanation: Text
+    difficulty: Difficulty | None = None
+    figure: Figure | None = None
+    dont_know_feedback: Text | None = None
+    tags: list[Text] = Field(default_factory=list)
+
+
+def is_identifier(name: str) -> bool:
+    return bool(_IDENTIFIER.match(name))
+
+
+class LevelDescriptors(Strict):
+    beginning: Text
+    developing: Text
+    accomplished: Text
+
+
+class Domain(Strict):
+    id: DomainId
+    title: Text
+    levels: LevelDescriptors
+
+
+class Skill(Strict):
+    id: SkillId
+    title: Text
+    domain: DomainId
+    note: Text | None = None
+
+
+class BankMeta(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: Text
+    description: Text | None = None
+    domains: Annotated[list[Domain], Field(min_length=1)]
+    skills: list[Skill] = Field(default_factory=list)
+
+
+class AssessmentDefinition(Strict):
+    id: ItemId
+    title: Text
+    description: Text | None = None
+    kind: Literal["fixed", "adaptive"]
+    time_limit_minutes: Annotated[float, Field(gt=0, le=24 * 60)]
+    pass_mark: Annotated[float, Field(gt=0, le=1)] | None = None
+    items: list[ItemId] = Field(default_factory=list)
+    blueprint: dict[DomainId, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)

@@ -1,0 +1,25 @@
+"""Counts that tell an author how a bank is shaped."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from adaptest.bank.loader import Bank
+
+THIN_SKILL = 3
+
+
+def bank_stats(bank: Bank) -> dict[str, Any]:
+    """Items overall, by domain and by kind; skills; skills practised by fewer than three items."""
+    per_skill = Counter(skill for item in bank.items.values() for skill in item.skills)
+    by_domain = Counter(item.domain for item in bank.items.values())
+    return {
+        "bank": bank.meta.id,
+        "items": len(bank.items),
+        "items_by_domain": {d.id: by_domain.get(d.id, 0) for d in bank.meta.domains},
+        "items_by_kind": dict(sorted(Counter(item.kind for item in bank.items.values()).items())),
+        "skills": len(bank.meta.skills),
+        "skills_under_3_items": sorted(s.id for s in bank.meta.skills if per_skill[s.id] < THIN_SKILL),
+        "assessments": sorted(bank.assessments),
+    }

@@ -1,0 +1,99 @@
+"""`adaptest` — bank tools and the web server, one thin command over the library layers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from adaptest.bank import BankInvalid, bank_stats, load_bank
+from adaptest.content import DEEP_LEARNING_BANK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    return int(args.handler(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="adaptest", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+
+    bank = commands.add_parser("bank", help="check and inspect item banks").add_subparsers(title="bank commands")
+    validate = bank.add_parser("validate", help="check a bank folder and print every problem")
+    validate.add_argument("path", nargs="?", type=Path, default=DEEP_LEARNING_BANK)
+    validate.set_defaults(handler=_bank_validate)
+    stats = bank.add_parser("stats", help="print counts of items, kinds, domains and skills")
+    stats.add_argument("path", nargs="?", type=Path, default=DEEP_LEARNING_BANK)
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.set_defaults(handler=_bank_stats)
+    sync = bank.add_parser("sync", help="copy a bank into the database (new item versions by content hash)")
+    sync.add_argument("path", nargs="?", type=Path, default=DEEP_LEARNING_BANK)
+    sync.set_defaults(handler=lambda a: _django("sync_bank", str(a.path)))
+
+    serve = commands.add_parser("serve", help="migrate, sync the shipped bank and serve the web app")
+    serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.set_defaults(handler=_serve)
+
+    manage = commands.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=lambda a: _django(*a.rest))
+    return parser
+
+
+def _bank_validate(args: argparse.Namespace) -> int:
+    try:
+        bank = load_bank(args.path)
+    except BankInvalid as invalid:
+        for problem in invalid.problems:
+            print(problem)
+        print(f"{len(invalid.problems)} problem(s) found in {args.path}", file=sys.stderr)
+        return 1
+    stats = bank_stats(bank)
+    print(
+        f"OK: bank {bank.meta.id!r}: {stats['items']} items in {len(stats['items_by_domain'])} domains, "
+        f"{stats['skills']} skills, {len(bank.assessments)} assessments"
+    )
+    return 0
+
+
+def _bank_stats(args: argparse.Namespace) -> int:
+    try:
+        stats = bank_stats(load_bank(args.path))
+    except BankInvalid as invalid:
+        print(f"{len(invalid.problems)} problem(s): run `adaptest bank validate {args.path}`", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(stats, indent=2))
+    else:
+        for key, value in stats.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _django(*command: str) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adaptest.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["adaptest manage", *command])
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _django("migrate", "--no-input", "--verbosity", "0")
+    _django("sync_bank", str(DEEP_LEARNING_BANK))
+    _django("collectstatic", "--no-input", "--verbosity", "0")
+    print(f"Adaptest is running at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    return _django("runserver", "--noreload", f"{args.host}:{args.port}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
