@@ -41,11 +41,11 @@ class Role(StrEnum):
 
 HEADINGS: dict[Role, str] = {
     Role.SELECTED: "What you selected",
-    Role.YOUR_ANSWER: "Your answer",
+    Role.YOUR_ANSWER: "About your answer",
     Role.GOT_RIGHT: "What you got right",
     Role.MISSED: "What you missed",
     Role.DONT_KNOW: "You answered “I don't know yet”",
-    Role.NO_SPECIFIC_FEEDBACK: "About your answer",
+    Role.NO_SPECIFIC_FEEDBACK: "No specific explanation for this answer",
     Role.CORRECT_ANSWER: "Correct answer",
 }
 

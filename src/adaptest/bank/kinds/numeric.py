@@ -8,7 +8,7 @@ from pydantic import Field
 
 from adaptest.bank.kinds.base import GradableItem, Problem
 from adaptest.bank.kinds.numbers import format_number, parse_number
-from adaptest.bank.outcome import AnswerError, FeedbackPart, Outcome, Remark, Role
+from adaptest.bank.outcome import NO_SPECIFIC_FEEDBACK_TEXT, AnswerError, FeedbackPart, Outcome, Remark, Role
 from adaptest.bank.schema import Strict, Text, Tolerance, is_identifier
 
 
@@ -210,11 +210,13 @@ class MatrixItem(GradableItem):
             (m for m in self.misconceptions if self._grid_matches(m.answer, answer)), None
         )
         summary = Remark(subject, f"{right} of {rows * cols} cells are right.", right == rows * cols)
-        parts = [FeedbackPart(Role.YOUR_ANSWER, (summary,))]
         if misconception:
-            parts = [_misconception_part(subject, misconception.feedback)]
+            detail: tuple[Remark, ...] = (Remark("", misconception.feedback, False),)
         elif right < rows * cols:
-            parts.append(self.outcome(0, False).parts[0])  # the "no specific feedback" fallback
+            detail = (Remark("", NO_SPECIFIC_FEEDBACK_TEXT),)
+        else:
+            detail = ()
+        parts = [FeedbackPart(Role.YOUR_ANSWER, (summary, *detail))]
         return self.outcome(right / (rows * cols), right == rows * cols, *parts)
 
     def _grid_matches(self, expected: Grid, given: Grid) -> bool:

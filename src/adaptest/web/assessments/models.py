@@ -1,0 +1,83 @@
+"""Attempts at assessments, the item versions they froze, and the learner's responses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from adaptest.web.itembank.models import Assessment, ItemVersion
+
+
+class Attempt(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        EXPIRED = "expired", "Time ran out"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="attempts")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(help_text="set by the server at start; answers after it are refused")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    current_position = models.PositiveIntegerField(default=1, help_text="where the learner resumes")
+    score = models.FloatField(null=True, blank=True, help_text="fraction of the maximum, once finished")
+    passed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "assessment"],
+                condition=Q(status="in_progress"),
+                name="one_open_attempt_per_assessment",
+            )
+        ]
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.assessment} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+
+class AttemptItem(models.Model):
+    """The item version shown at one position of an attempt, frozen when the attempt starts."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveIntegerField()
+    item_version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="+")
+    display_seed = models.PositiveIntegerField(help_text="fixes the order options are shown in")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="unique_attempt_position")]
+        ordering = ["attempt", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.position}: {self.item_version}"
+
+
+class Response(models.Model):
+    """The learner's answer at one position. One row per position: resubmitting updates, never adds."""
+
+    slot = models.OneToOneField(AttemptItem, on_delete=models.CASCADE, related_name="response")
+    answer = models.JSONField(null=True, blank=True, help_text="canonical answer; empty for “I don't know yet”")
+    dont_know = models.BooleanField(default=False)
+    score = models.FloatField()
+    correct = models.BooleanField()
+    first_saved_at = models.DateTimeField()
+    saved_at = models.DateTimeField()
+    revisions = models.PositiveIntegerField(default=1, help_text="how many times the answer was changed")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dont_know=False) | Q(answer__isnull=True), name="dont_know_has_no_answer"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="score_in_unit_interval"),
+        ]
+
+    def __str__(self) -> str:
+        return f"response to {self.slot}"

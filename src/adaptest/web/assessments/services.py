@@ -1,0 +1,196 @@
+"""Writes for assessments: start or resume, save an answer, submit, and expire at the deadline.
+
+Every function takes the clock as ``now`` (the server's time) and locks the attempt row, so a
+double click, a replayed POST or two browser tabs can never create two responses for one position.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from adaptest.bank import DONT_KNOW, AnswerError, DontKnow, grade
+from adaptest.web.assessments.models import Attempt, AttemptItem, Response
+from adaptest.web.itembank.models import Assessment, Item
+
+
+class AssessmentError(Exception):
+    """A request the rules refuse; the message is shown to the learner as it is."""
+
+
+class AttemptClosed(AssessmentError):
+    """The attempt is finished (submitted, or its time ran out)."""
+
+    def __init__(self, attempt: Attempt, message: str) -> None:
+        super().__init__(message)
+        self.attempt = attempt
+
+
+class AssessmentUnavailable(AssessmentError):
+    pass
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    response: Response
+    changed: bool
+
+
+def attempt_start(*, user: object, assessment: Assessment, now: datetime) -> Attempt:
+    """Start a fixed-form attempt, or return the user's open attempt so the learner resumes it."""
+    open_attempt = _open_attempt(user, assessment, now)
+    if open_attempt is not None:
+        return open_attempt
+    if not assessment.is_active:
+        raise AssessmentUnavailable("This assessment is no longer available.")
+    if assessment.kind != Assessment.Kind.FIXED:
+        raise AssessmentUnavailable("Adaptive assessments are not open yet.")
+    versions = _current_versions(assessment)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                assessment=assessment,
+                started_at=now,
+                deadline=now + timedelta(seconds=assessment.time_limit_seconds),
+            )
+            AttemptItem.objects.bulk_create(
+                AttemptItem(attempt=attempt, position=i, item_version=v, display_seed=secrets.randbelow(2**31))
+                for i, v in enumerate(versions, start=1)
+            )
+    except IntegrityError:  # a concurrent request started one first: resume that one
+        existing = _open_attempt(user, assessment, now)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def _open_attempt(user: object, assessment: Assessment, now: datetime) -> Attempt | None:
+    attempt = Attempt.objects.filter(user=user, assessment=assessment, status=Attempt.Status.IN_PROGRESS).first()
+    if attempt is not None and attempt_expire_if_due(attempt=attempt, now=now):
+        return None
+    return attempt
+
+
+def _current_versions(assessment: Assessment) -> list:  # type: ignore[type-arg]
+    items = {
+        i.item_id: i
+        for i in Item.objects.filter(bank=assessment.bank, item_id__in=assessment.item_ids, is_active=True)
+        .select_related("current_version")
+    }
+    missing = [item_id for item_id in assessment.item_ids if item_id not in items]
+    if missing:
+        raise AssessmentUnavailable("This assessment is being updated; please try again later.")
+    return [items[item_id].current_version for item_id in assessment.item_ids]
+
+
+def attempt_expire_if_due(*, attempt: Attempt, now: datetime) -> bool:
+    """Finish an open attempt whose deadline has passed, with what was saved. True if it is expired."""
+    if attempt.status == Attempt.Status.EXPIRED:
+        return True
+    if not attempt.is_open or now < attempt.deadline:
+        return False
+    with transaction.atomic():
+        locked = _lock(attempt)
+        if locked.is_open:
+            _finish(locked, status=Attempt.Status.EXPIRED, finished_at=locked.deadline)
+    attempt.refresh_from_db()
+    return attempt.status == Attempt.Status.EXPIRED
+
+
+def response_save(*, attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
+    """Grade and store the answer at ``position``; the same answer twice changes nothing.
+
+    Raises AttemptClosed after the deadline (finishing the attempt) or after submission, and
+    AnswerError for a malformed answer (nothing is stored).
+    """
+    with transaction.atomic():
+        locked = _lock(attempt)
+        _require_open(locked, now)
+        slot = locked.slots.select_related("item_version").get(position=position)
+        item = slot.item_version.parsed
+        if answer is DONT_KNOW:
+            stored, outcome = None, grade(item, DONT_KNOW)
+        else:
+            stored = item.parse_answer(answer)
+            outcome = grade(item, stored)
+        response = Response.objects.filter(slot=slot).first()
+        dont_know = answer is DONT_KNOW
+        if response is not None and response.answer == stored and response.dont_know == dont_know:
+            return SaveResult(response, changed=False)
+        if response is None:
+            response = Response(slot=slot, first_saved_at=now, revisions=0)
+        response.answer, response.dont_know = stored, dont_know
+        response.score, response.correct = outcome.score, outcome.correct
+        response.saved_at = now
+        response.revisions += 1
+        response.save()
+    attempt.refresh_from_db()
+    return SaveResult(response, changed=True)
+
+
+def attempt_visit(*, attempt: Attempt, position: int) -> None:
+    """Remember the question the learner is on, so coming back resumes there."""
+    if attempt.is_open and attempt.current_position != position:
+        Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(current_position=position)
+        attempt.current_position = position
+
+
+def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
+    """Finish the attempt and score it. Submitting twice, or after the deadline, is safe."""
+    with transaction.atomic():
+        locked = _lock(attempt)
+        if locked.is_open:
+            if now >= locked.deadline:
+                _finish(locked, status=Attempt.Status.EXPIRED, finished_at=locked.deadline)
+            else:
+                _finish(locked, status=Attempt.Status.SUBMITTED, finished_at=now)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def _lock(attempt: Attempt) -> Attempt:
+    return Attempt.objects.select_for_update().select_related("assessment").get(pk=attempt.pk)
+
+
+def _require_open(attempt: Attempt, now: datetime) -> None:
+    if attempt.is_open and now >= attempt.deadline:
+        _finish(attempt, status=Attempt.Status.EXPIRED, finished_at=attempt.deadline)
+    if attempt.status == Attempt.Status.EXPIRED:
+        raise AttemptClosed(
+            attempt,
+            "Time is up: this answer arrived after the deadline and was not saved. "
+            "Your exam was submitted with the answers saved before the deadline.",
+        )
+    if attempt.status == Attempt.Status.SUBMITTED:
+        raise AttemptClosed(attempt, "This exam has already been submitted; answers can no longer change.")
+
+
+def _finish(attempt: Attempt, *, status: str, finished_at: datetime) -> None:
+    """Score a locked, open attempt: unanswered questions count 0."""
+    total = Response.objects.filter(slot__attempt=attempt).aggregate(total=Sum("score"))["total"] or 0.0
+    count = attempt.slots.count()
+    attempt.score = total / count if count else 0.0
+    pass_mark = attempt.assessment.pass_mark
+    attempt.passed = None if pass_mark is None else attempt.score >= pass_mark - 1e-9
+    attempt.status, attempt.finished_at = status, finished_at
+    attempt.save(update_fields=["score", "passed", "status", "finished_at"])
+
+
+__all__ = [
+    "AnswerError",
+    "AssessmentError",
+    "AssessmentUnavailable",
+    "AttemptClosed",
+    "SaveResult",
+    "attempt_expire_if_due",
+    "attempt_start",
+    "attempt_submit",
+    "attempt_visit",
+    "response_save",
+]

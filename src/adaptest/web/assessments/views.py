@@ -1,0 +1,171 @@
+"""Pages for taking a fixed-form exam and reviewing it. Thin: the services and selectors decide."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from adaptest.bank import DONT_KNOW, AnswerError
+from adaptest.web.assessments import selectors, services
+from adaptest.web.assessments.answer_forms import answer_from_fields, fields_from_post
+from adaptest.web.assessments.models import Attempt
+from adaptest.web.itembank.models import Assessment
+
+TIME_UP = "Time is up. Your exam was submitted with the answers you saved before the deadline."
+
+
+def _attempt_or_404(request: HttpRequest, attempt_id: int) -> Attempt:
+    try:
+        return selectors.attempt_get_for_user(user=request.user, attempt_id=attempt_id)
+    except Attempt.DoesNotExist:
+        raise Http404("No such attempt.") from None
+
+
+def _question_url(attempt: Attempt, position: int) -> str:
+    return reverse("question", args=[attempt.pk, position])
+
+
+@login_required
+def assessment_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, slug=slug, is_active=True)
+    open_attempt = selectors.attempt_open_for_user(user=request.user, assessment=assessment)
+    if open_attempt is not None and services.attempt_expire_if_due(attempt=open_attempt, now=timezone.now()):
+        open_attempt = None
+    past = selectors.attempt_list_for_user(user=request.user, assessment=assessment).exclude(
+        status=Attempt.Status.IN_PROGRESS
+    )
+    context = {"assessment": assessment, "open_attempt": open_attempt, "past_attempts": past}
+    return render(request, "assessments/detail.html", context)
+
+
+@login_required
+@require_POST
+def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, slug=slug, is_active=True)
+    try:
+        attempt = services.attempt_start(user=request.user, assessment=assessment, now=timezone.now())
+    except services.AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("assessment", slug=slug)
+    return redirect(_question_url(attempt, attempt.current_position))
+
+
+@login_required
+def attempt_resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt_or_404(request, attempt_id)
+    if attempt.is_open:
+        return redirect(_question_url(attempt, attempt.current_position))
+    return redirect("result", attempt_id=attempt.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    attempt = _attempt_or_404(request, attempt_id)
+    now = timezone.now()
+    if request.method == "GET" and services.attempt_expire_if_due(attempt=attempt, now=now):
+        messages.warning(request, TIME_UP)
+    if not attempt.is_open and request.method == "GET":
+        return redirect("result", attempt_id=attempt.pk)
+    count = attempt.slots.count()
+    if not 1 <= position <= count:
+        raise Http404("No such question.")
+    if request.method == "POST":
+        return _save_and_move(request, attempt, position, count)
+    services.attempt_visit(attempt=attempt, position=position)
+    page = selectors.question_page(attempt=attempt, position=position, now=now)
+    return render(request, "assessments/question.html", {"attempt": attempt, "page": page})
+
+
+def _save_and_move(request: HttpRequest, attempt: Attempt, position: int, count: int) -> HttpResponse:
+    """Save what was entered (if anything), then go where the pressed button asked."""
+    action = request.POST.get("action", "next")
+    fields = fields_from_post(request.POST)
+    try:
+        if action == "dont_know":
+            services.response_save(attempt=attempt, position=position, answer=DONT_KNOW, now=timezone.now())
+        else:
+            page = selectors.question_page(attempt=attempt, position=position, now=timezone.now())
+            answer = answer_from_fields(page.item, page.item.presentation(page.slot.display_seed), fields)
+            if answer is not None:
+                services.response_save(attempt=attempt, position=position, answer=answer, now=timezone.now())
+    except services.AttemptClosed as closed:
+        messages.error(request, str(closed))
+        return redirect("result", attempt_id=attempt.pk)
+    except AnswerError as error:
+        page = selectors.question_page(attempt=attempt, position=position, now=timezone.now(), fields=fields)
+        context = {"attempt": attempt, "page": page, "error": str(error)}
+        return render(request, "assessments/question.html", context, status=422)
+    return redirect(_destination(attempt, action, position, count))
+
+
+def _destination(attempt: Attempt, action: str, position: int, count: int) -> str:
+    if action == "review":
+        return reverse("submit", args=[attempt.pk])
+    if action == "previous":
+        return _question_url(attempt, max(1, position - 1))
+    if action.startswith("goto-") and action[5:].isdigit():
+        return _question_url(attempt, min(count, max(1, int(action[5:]))))
+    if position == count:
+        return reverse("submit", args=[attempt.pk])
+    return _question_url(attempt, position + 1)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt_or_404(request, attempt_id)
+    now = timezone.now()
+    if request.method == "POST":
+        finished = services.attempt_submit(attempt=attempt, now=now)
+        if finished.status == Attempt.Status.EXPIRED:
+            messages.warning(request, TIME_UP)
+        return redirect("result", attempt_id=attempt.pk)
+    if services.attempt_expire_if_due(attempt=attempt, now=now):
+        messages.warning(request, TIME_UP)
+    if not attempt.is_open:
+        return redirect("result", attempt_id=attempt.pk)
+    page = selectors.question_page(attempt=attempt, position=attempt.current_position, now=now)
+    unanswered = [p for p in range(1, page.count + 1) if p not in page.answered]
+    return render(request, "assessments/submit.html", {"attempt": attempt, "page": page, "unanswered": unanswered})
+
+
+@login_required
+def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _attempt_or_404(request, attempt_id)
+    services.attempt_expire_if_due(attempt=attempt, now=timezone.now())
+    if attempt.is_open:
+        return redirect(_question_url(attempt, attempt.current_position))
+    return render(request, "assessments/result.html", {"result": selectors.attempt_result(attempt=attempt)})
+
+
+@login_required
+def review(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    attempt = _attempt_or_404(request, attempt_id)
+    services.attempt_expire_if_due(attempt=attempt, now=timezone.now())
+    if attempt.is_open:  # keys and explanations stay hidden until the attempt is finished
+        return redirect(_question_url(attempt, attempt.current_position))
+    summary = selectors.attempt_result(attempt=attempt)
+    if not 1 <= position <= len(summary.entries):
+        raise Http404("No such question.")
+    entry = summary.entries[position - 1]
+    context = {"result": summary, "entry": entry, "count": len(summary.entries)}
+    return render(request, "assessments/review.html", context)
+
+
+@login_required
+def figure(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    attempt = _attempt_or_404(request, attempt_id)
+    slot = attempt.slots.select_related("item_version").filter(position=position).first()
+    if slot is None or not slot.item_version.figure_svg:
+        raise Http404("No figure.")
+    response = HttpResponse(slot.item_version.figure_svg, content_type="image/svg+xml")
+    # Shown through <img>, an SVG cannot run scripts; the CSP also covers opening it directly.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,55 @@
+"""Render item Markdown (fenced code, inline and display math) to safe HTML.
+
+Raw HTML in Markdown is escaped, never passed through; math becomes MathML, which browsers render
+without JavaScript; code is highlighted by Pygments.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import latex2mathml.converter
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from django.utils.html import escape
+
+
+def _math(tex: str, options: dict[str, bool]) -> str:
+    display = "block" if options.get("display_mode") else "inline"
+    try:
+        return latex2mathml.converter.convert(tex, display=display)
+    except Exception:  # noqa: BLE001 - an authoring slip in TeX must still show something readable
+        return f'<code class="math-source">{escape(tex)}</code>'
+
+
+def _highlight(code: str, language: str, _attrs: str) -> str:
+    try:
+        lexer = get_lexer_by_name(language or "text")
+    except ClassNotFound:
+        lexer = get_lexer_by_name("text")
+    return highlight(code, lexer, HtmlFormatter(nowrap=True))
+
+
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
+    md.use(dollarmath_plugin, renderer=_math, allow_digits=False, double_inline=True)
+    return md
+
+
+_MARKDOWN = _renderer()
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str) -> str:
+    return _MARKDOWN.render(text)
+
+
+@lru_cache(maxsize=4096)
+def render_inline(text: str) -> str:
+    """Markdown without the wrapping paragraph, for option labels and short answers."""
+    return _MARKDOWN.renderInline(text)

@@ -1,0 +1,70 @@
+"""Writes for the item bank: copying a validated bank folder into the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from adaptest.bank import Bank as BankFolder
+from adaptest.web.itembank.models import Assessment, Bank, Item, ItemVersion
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    bank_id: str
+    new_items: int
+    new_versions: int
+    retired_items: int
+    assessments: int
+
+    def __str__(self) -> str:
+        return (
+            f"bank {self.bank_id}: {self.new_items} new item(s), {self.new_versions} new version(s), "
+            f"{self.retired_items} retired, {self.assessments} assessment(s)"
+        )
+
+
+@transaction.atomic
+def bank_sync(*, folder: BankFolder) -> SyncReport:
+    """Make the database match a loaded bank. Idempotent: unchanged items create nothing."""
+    bank, _ = Bank.objects.update_or_create(
+        bank_id=folder.meta.id, defaults={"title": folder.meta.title, "meta": folder.meta.model_dump(mode="json")}
+    )
+    new_items = new_versions = 0
+    for item_id, parsed in folder.items.items():
+        item, created = Item.objects.get_or_create(bank=bank, item_id=item_id)
+        new_items += created
+        figure = folder.figure_path(parsed)
+        version, created = ItemVersion.objects.get_or_create(
+            item=item,
+            content_hash=folder.content_hash(item_id),
+            defaults={
+                "kind": parsed.kind,
+                "domain": parsed.domain,
+                "data": parsed.model_dump(mode="json"),
+                "figure_svg": figure.read_text(encoding="utf-8") if figure else "",
+            },
+        )
+        new_versions += created
+        if item.current_version_id != version.pk or not item.is_active:
+            item.current_version, item.is_active = version, True
+            item.save(update_fields=["current_version", "is_active"])
+    retired = Item.objects.filter(bank=bank, is_active=True).exclude(item_id__in=folder.items).update(is_active=False)
+    for definition in folder.assessments.values():
+        Assessment.objects.update_or_create(
+            slug=definition.id,
+            defaults={
+                "bank": bank,
+                "title": definition.title,
+                "description": definition.description or "",
+                "kind": definition.kind,
+                "time_limit_seconds": round(definition.time_limit_minutes * 60),
+                "pass_mark": definition.pass_mark,
+                "item_ids": definition.items,
+                "blueprint": definition.blueprint,
+                "is_active": True,
+            },
+        )
+    Assessment.objects.filter(bank=bank).exclude(slug__in=folder.assessments).update(is_active=False)
+    return SyncReport(bank.bank_id, new_items, new_versions, retired, len(folder.assessments))
