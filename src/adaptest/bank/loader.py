@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,11 +120,15 @@ def load_bank(root: Path | str) -> Bank:
     return Bank(root=root, meta=meta, items=items, assessments=assessments, item_files=files)
 
 
+_ID_LINE = re.compile(r"^id:\s*['\"]?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
+
+
 def _read(path: Path, out: _Collector) -> SourceDocument | None:
     try:
         doc = read_yaml(path)
     except YamlSyntaxError as error:
-        out.add(path, error.line, NO_ID, error.message)
+        found = _ID_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+        out.add(path, error.line, found.group(1) if found else NO_ID, error.message)
         return None
     if not isinstance(doc.data, dict):
         out.add(path, 1, NO_ID, "expected a mapping of fields at the top level")

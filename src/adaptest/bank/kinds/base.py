@@ -43,8 +43,12 @@ class GradableItem(ItemBase):
     def grade_answer(self, answer: Any) -> Outcome: ...
 
     @abstractmethod
+    def key_answer(self) -> Any:
+        """The canonical correct answer (grades 1); used by the review and by simulated takers."""
+
     def key_text(self) -> str:
         """The correct answer, as a short Markdown string for the review."""
+        return self.describe_answer(self.key_answer())
 
     @abstractmethod
     def describe_answer(self, answer: Any) -> str:

@@ -95,8 +95,8 @@ class SingleChoiceItem(ChoiceItem):
         selected = FeedbackPart(Role.SELECTED, (Remark(chosen.text, chosen.feedback, chosen.correct),))
         return self.outcome(1.0 if chosen.correct else 0.0, chosen.correct, selected)
 
-    def key_text(self) -> str:
-        return self.key.text
+    def key_answer(self) -> str:
+        return self.key.id
 
     def describe_answer(self, answer: str) -> str:
         return self.option_by_id[answer].text
@@ -143,8 +143,8 @@ class MultipleChoiceItem(ChoiceItem):
             parts.append(FeedbackPart(Role.MISSED, missed))
         return self.outcome(score, chosen == correct_ids, *parts)
 
-    def key_text(self) -> str:
-        return "; ".join(o.text for o in self.options if o.correct)
+    def key_answer(self) -> list[str]:
+        return sorted(o.id for o in self.options if o.correct)
 
     def describe_answer(self, answer: list[str]) -> str:
         if not answer:

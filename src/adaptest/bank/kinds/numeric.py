@@ -50,8 +50,8 @@ class NumericItem(GradableItem):
                 return self.outcome(0.0, False, _misconception_part(subject, m.feedback))
         return self.outcome(0.0, False)
 
-    def key_text(self) -> str:
-        return self._with_units(self.answer)
+    def key_answer(self) -> float:
+        return self.answer
 
     def describe_answer(self, answer: float) -> str:
         return self._with_units(answer)
@@ -128,8 +128,8 @@ class NumericTupleItem(GradableItem):
             parts.insert(0, _misconception_part(subject, misconception.feedback))
         return self.outcome(len(right) / len(self.fields), correct, *parts)
 
-    def key_text(self) -> str:
-        return self.describe_answer(self._key_values())
+    def key_answer(self) -> dict[str, float]:
+        return self._key_values()
 
     def describe_answer(self, answer: dict[str, float]) -> str:
         return ", ".join(f"{f.label} = {format_number(answer[f.name])}" for f in self.fields)
@@ -226,8 +226,8 @@ class MatrixItem(GradableItem):
             for e, g in zip(erow, grow, strict=True)
         )
 
-    def key_text(self) -> str:
-        return self.describe_answer(self.answer)
+    def key_answer(self) -> Grid:
+        return [list(row) for row in self.answer]
 
     def describe_answer(self, answer: Grid) -> str:
         return " / ".join("[" + ", ".join(format_number(v) for v in row) + "]" for row in answer)

@@ -96,8 +96,8 @@ class OrderingItem(GradableItem):
         )
         return self.outcome(score, correct, FeedbackPart(Role.YOUR_ANSWER, (summary, *remarks)))
 
-    def key_text(self) -> str:
-        return self.describe_answer(self.order)
+    def key_answer(self) -> list[str]:
+        return self.order
 
     def describe_answer(self, answer: list[str]) -> str:
         return " → ".join(f"`{self.block_by_id[x].text}`" for x in answer)

@@ -73,7 +73,7 @@ class ShortTextItem(GradableItem):
         parts = (FeedbackPart(Role.YOUR_ANSWER, remarks),) if remarks else ()
         return self.outcome(0.0, False, *parts)
 
-    def key_text(self) -> str:
+    def key_answer(self) -> str:
         return self.accepted[0]
 
     def describe_answer(self, answer: str) -> str:

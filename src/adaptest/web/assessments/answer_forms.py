@@ -3,6 +3,9 @@
 ``answer_from_fields`` turns POSTed fields into a raw answer for the bank to validate (or None when
 nothing was entered); ``widget_context`` gives each kind's template what it shows — the public
 presentation plus the learner's current entries. Neither ever touches a key or a feedback text.
+
+Options and blocks appear in the form under their display position (``o1``, ``b3``), never under the
+ids authors gave them: an author's id such as ``correct`` or ``wrong`` must not hint at the key.
 """
 
 from __future__ import annotations
@@ -26,13 +29,24 @@ def _one(fields: Fields, name: str) -> str:
     return values[0].strip()
 
 
+def _tokens(entries: list[dict[str, Any]], prefix: str) -> dict[str, str]:
+    """Display token -> authored id, for the order this attempt shows."""
+    return {f"{prefix}{i}": entry["id"] for i, entry in enumerate(entries, start=1)}
+
+
+def _unknown(token: str) -> AnswerError:
+    return AnswerError(f"{token!r} is not one of this question's choices.")
+
+
 def answer_from_fields(item: GradableItem, presentation: dict[str, Any], fields: Fields) -> object | None:
     kind = item.kind
     if kind in ("single_choice", "multiple_choice"):
+        tokens = _tokens(presentation["options"], "o")
         chosen = [value for value in fields.get("choice", []) if value]
         if not chosen:
             return None
-        return chosen if kind == "multiple_choice" else chosen[0]
+        ids = [tokens[token] if token in tokens else _raise(_unknown(token)) for token in chosen]
+        return ids if kind == "multiple_choice" else ids[0]
     if kind in ("numeric", "short_text"):
         return _one(fields, "value") or None
     if kind == "numeric_tuple":
@@ -46,10 +60,14 @@ def answer_from_fields(item: GradableItem, presentation: dict[str, Any], fields:
     raise AnswerError(f"Unsupported question kind {kind!r}.")
 
 
+def _raise(error: AnswerError) -> str:
+    raise error
+
+
 def _order_from_positions(presentation: dict[str, Any], fields: Fields) -> list[str] | None:
     placed: dict[int, str] = {}
-    for block in presentation["blocks"]:
-        raw = _one(fields, f"position-{block['id']}")
+    for token, block_id in _tokens(presentation["blocks"], "b").items():
+        raw = _one(fields, f"position-{token}")
         if not raw:
             continue
         try:
@@ -58,7 +76,7 @@ def _order_from_positions(presentation: dict[str, Any], fields: Fields) -> list[
             raise AnswerError(f"{raw!r} is not a position.") from None
         if position in placed:
             raise AnswerError(f"Two blocks are both at position {position}; give each block its own position.")
-        placed[position] = block["id"]
+        placed[position] = block_id
     return [placed[p] for p in sorted(placed)] or None
 
 
@@ -67,10 +85,9 @@ def fields_from_answer(item: GradableItem, presentation: dict[str, Any], answer:
     if answer is None:
         return {}
     kind = item.kind
-    if kind == "single_choice":
-        return {"choice": [answer]}
-    if kind == "multiple_choice":
-        return {"choice": list(answer)}
+    if kind in ("single_choice", "multiple_choice"):
+        token_of = {block_id: token for token, block_id in _tokens(presentation["options"], "o").items()}
+        return {"choice": [token_of[answer]] if kind == "single_choice" else [token_of[x] for x in answer]}
     if kind == "numeric":
         return {"value": [format_number(answer)]}
     if kind == "short_text":
@@ -80,7 +97,8 @@ def fields_from_answer(item: GradableItem, presentation: dict[str, Any], answer:
     if kind == "matrix":
         return {f"cell-{r}-{c}": [format_number(v)] for r, row in enumerate(answer) for c, v in enumerate(row)}
     if kind == "ordering":
-        return {f"position-{block_id}": [str(i)] for i, block_id in enumerate(answer, start=1)}
+        token_of = {block_id: token for token, block_id in _tokens(presentation["blocks"], "b").items()}
+        return {f"position-{token_of[block_id]}": [str(i)] for i, block_id in enumerate(answer, start=1)}
     return {}
 
 
@@ -89,7 +107,10 @@ def widget_context(item: GradableItem, presentation: dict[str, Any], fields: Fie
     context: dict[str, Any] = {"kind": item.kind, **presentation}
     if "options" in presentation:
         chosen = set(fields.get("choice", []))
-        context["options"] = [{**o, "checked": o["id"] in chosen} for o in presentation["options"]]
+        context["options"] = [
+            {"token": token, "text": o["text"], "checked": token in chosen}
+            for (token, _), o in zip(_tokens(presentation["options"], "o").items(), presentation["options"], strict=True)
+        ]
     if item.kind in ("numeric", "short_text"):
         context["value"] = _one(fields, "value")
     if item.kind == "numeric_tuple":
@@ -107,7 +128,8 @@ def widget_context(item: GradableItem, presentation: dict[str, Any], fields: Fie
         ]
     if item.kind == "ordering":
         context["blocks"] = [
-            {**b, "position": _one(fields, f"position-{b['id']}")} for b in presentation["blocks"]
+            {"token": token, "text": b["text"], "position": _one(fields, f"position-{token}")}
+            for (token, _), b in zip(_tokens(presentation["blocks"], "b").items(), presentation["blocks"], strict=True)
         ]
         context["position_choices"] = [str(p) for p in range(1, presentation["positions"] + 1)]
     return context

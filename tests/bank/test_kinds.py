@@ -1,0 +1,228 @@
+"""Grading rules and the feedback each kind gives, on small hand-built items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from adaptest.bank import DONT_KNOW, AnswerError, Role, grade, parse_item
+from adaptest.bank.kinds.numbers import parse_number
+from adaptest.bank.kinds.ordering import longest_common_subsequence
+
+COMMON = {"domain": "d", "skills": ["s"], "stem": "Q?", "explanation": "Because of the rule."}
+
+
+def item(kind: str, **fields: Any):  # type: ignore[no-untyped-def]
+    return parse_item({"id": f"t-{kind.replace('_', '-')}", "kind": kind, **COMMON, **fields})
+
+
+def option(text: str, correct: bool, feedback: str) -> dict[str, Any]:
+    return {"text": text, "correct": correct, "feedback": feedback}
+
+
+SINGLE = item(
+    "single_choice",
+    options=[option("4", True, "Right: 2+2."), option("5", False, "Off by one."), option("22", False, "Concatenated.")],
+)
+MULTI = item(
+    "multiple_choice",
+    options=[
+        option("ReLU", True, "ReLU is non-linear."),
+        option("tanh", True, "tanh is non-linear."),
+        option("identity", False, "The identity is linear."),
+        option("x -> 3x", False, "Scaling is linear."),
+    ],
+)
+
+
+def remarks(outcome, role):  # type: ignore[no-untyped-def]
+    part = outcome.part(role)
+    return [] if part is None else [(r.subject, r.text) for r in part.remarks]
+
+
+def test_single_choice_explains_the_option_the_learner_selected() -> None:
+    outcome = grade(SINGLE, "b")
+    assert (outcome.score, outcome.correct) == (0.0, False)
+    assert remarks(outcome, Role.SELECTED) == [("5", "Off by one.")]
+    assert remarks(outcome, Role.CORRECT_ANSWER) == [("4", "Because of the rule.")]
+
+
+def test_single_choice_refuses_an_unknown_option() -> None:
+    with pytest.raises(AnswerError, match="not one of"):
+        grade(SINGLE, "z")
+
+
+@pytest.mark.parametrize(
+    ("chosen", "score"),
+    [(["a", "b"], 1.0), (["a"], 0.5), (["a", "b", "c"], 0.5), (["a", "c", "d"], 0.0), ([], 0.0), (["a", "b", "c", "d"], 0.0)],
+)
+def test_select_all_gives_partial_credit_by_the_documented_rule(chosen: list[str], score: float) -> None:
+    outcome = grade(MULTI, chosen)
+    assert outcome.score == pytest.approx(score)
+    assert outcome.correct == (score == 1.0)
+
+
+def test_select_all_review_lists_what_was_right_and_what_was_missed() -> None:
+    outcome = grade(MULTI, ["a", "c"])
+    assert remarks(outcome, Role.GOT_RIGHT) == [("ReLU", "ReLU is non-linear."), ("x -> 3x", "Scaling is linear.")]
+    assert remarks(outcome, Role.MISSED) == [("tanh", "tanh is non-linear."), ("identity", "The identity is linear.")]
+
+
+NUMERIC = item(
+    "numeric",
+    answer=3850,
+    tolerance={"relative": 0.001},
+    units="parameters",
+    misconceptions=[{"value": 3805, "feedback": "You left out one layer's biases."}],
+)
+
+
+def test_numeric_accepts_values_within_tolerance() -> None:
+    assert grade(NUMERIC, "3851").correct
+    assert not grade(NUMERIC, "3860").correct
+
+
+def test_numeric_names_the_misconception_behind_a_known_wrong_value() -> None:
+    assert remarks(grade(NUMERIC, 3805), Role.YOUR_ANSWER) == [("3805 parameters", "You left out one layer's biases.")]
+
+
+def test_a_wrong_answer_without_specific_feedback_gets_the_fallback() -> None:
+    outcome = grade(NUMERIC, 12)
+    assert outcome.part(Role.NO_SPECIFIC_FEEDBACK) is not None
+    assert outcome.part(Role.CORRECT_ANSWER) is not None
+
+
+def test_dont_know_shows_its_own_text_or_a_pointer_to_the_skill() -> None:
+    with_text = item("numeric", answer=1, dont_know_feedback="Revisit parameter counting.")
+    assert remarks(grade(with_text, DONT_KNOW), Role.DONT_KNOW)[0][1] == "Revisit parameter counting."
+    fallback = grade(NUMERIC, DONT_KNOW)
+    assert "Study the skill" in remarks(fallback, Role.DONT_KNOW)[0][1]
+    assert (fallback.score, fallback.correct) == (0.0, False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("3,850", 3850), ("3 850", 3850), ("1e-3", 0.001), ("1/8", 0.125), ("−2", -2), (" 42 ", 42), (7, 7.0)],
+)
+def test_numbers_are_read_the_way_people_type_them(typed: object, value: float) -> None:
+    assert parse_number(typed) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("0,5", "decimal comma"), ("abc", "not a number"), ("", "empty"), ("1/0", "divides by zero"), (True, "must be a number"), ("nan", "finite")],
+)
+def test_unreadable_numbers_get_a_message_that_says_how_to_fix_them(typed: object, message: str) -> None:
+    with pytest.raises(AnswerError, match=message):
+        parse_number(typed)
+
+
+TUPLE = item(
+    "numeric_tuple",
+    fields=[{"name": "a", "label": "in_features", "answer": 784}, {"name": "b", "label": "out_features", "answer": 10}],
+    misconceptions=[{"values": {"a": 10, "b": 784}, "feedback": "Input size comes first."}],
+)
+
+
+def test_tuple_credit_is_the_fraction_of_fields_right() -> None:
+    assert grade(TUPLE, {"a": 784, "b": 11}).score == 0.5
+    assert grade(TUPLE, {"a": "784", "b": "10"}).correct
+
+
+def test_tuple_recognises_a_swapped_answer() -> None:
+    outcome = grade(TUPLE, {"a": 10, "b": 784})
+    assert "Input size comes first." in [text for _, text in remarks(outcome, Role.YOUR_ANSWER)]
+
+
+def test_tuple_refuses_unknown_fields() -> None:
+    with pytest.raises(AnswerError, match="Unknown field"):
+        grade(TUPLE, {"a": 1, "b": 2, "c": 3})
+
+
+TEXT = item(
+    "short_text",
+    accepted=["dropout"],
+    patterns=["drop[- ]?out( layer)?"],
+    keywords=[{"match": ["weight decay"], "feedback": "Weight decay shrinks weights; it does not drop units."}],
+)
+
+
+@pytest.mark.parametrize("typed", ["dropout", "  DropOut ", "drop-out", "drop out layer"])
+def test_short_text_ignores_case_and_spacing_and_honours_patterns(typed: str) -> None:
+    assert grade(TEXT, typed).correct
+
+
+def test_short_text_rubric_keywords_explain_a_near_miss() -> None:
+    outcome = grade(TEXT, "weight decay")
+    assert not outcome.correct
+    assert remarks(outcome, Role.YOUR_ANSWER)[0][1].startswith("Weight decay shrinks")
+
+
+ORDERING = item(
+    "ordering",
+    blocks=[
+        {"id": "zero", "text": "optimizer.zero_grad()"},
+        {"id": "fwd", "text": "out = model(x)"},
+        {"id": "loss", "text": "loss = f(out, y)"},
+        {"id": "back", "text": "loss.backward()"},
+        {"id": "step", "text": "optimizer.step()"},
+        {"id": "eval", "text": "model.eval()", "distractor": True, "feedback": "Switches layers to inference."},
+    ],
+    alternative_orders=[["fwd", "zero", "loss", "back", "step"]],
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "score"),
+    [
+        (["zero", "fwd", "loss", "back", "step"], 1.0),
+        (["fwd", "zero", "loss", "back", "step"], 1.0),  # an alternative order
+        (["zero", "fwd", "loss", "step", "back"], 0.8),  # two swapped: LCS 4 of 5
+        (["zero", "fwd", "loss", "back", "step", "eval"], 5 / 6),  # a distractor costs credit
+        (["zero", "fwd", "loss", "back"], 0.8),  # a missing step costs credit
+        (["step", "back", "loss", "fwd", "zero"], 0.4),  # reversed; "fwd, zero" matches the alternative
+    ],
+)
+def test_ordering_credit_is_the_longest_correct_subsequence(answer: list[str], score: float) -> None:
+    outcome = grade(ORDERING, answer)
+    assert outcome.score == pytest.approx(score)
+    assert outcome.correct == (score == 1.0)
+
+
+def test_ordering_explains_a_distractor_that_was_used() -> None:
+    outcome = grade(ORDERING, ["zero", "fwd", "loss", "back", "step", "eval"])
+    assert ("model.eval()", "Switches layers to inference.") in remarks(outcome, Role.YOUR_ANSWER)
+
+
+def test_ordering_refuses_a_block_used_twice() -> None:
+    with pytest.raises(AnswerError, match="only once"):
+        grade(ORDERING, ["zero", "zero"])
+
+
+def test_longest_common_subsequence() -> None:
+    assert longest_common_subsequence(list("ABCBDAB"), list("BDCABA")) == 4
+    assert longest_common_subsequence([], list("abc")) == 0
+
+
+MATRIX = item(
+    "matrix",
+    answer=[[0, 1.5], [2, 0]],
+    tolerance={"absolute": 0.01},
+    misconceptions=[{"answer": [[-1, 1.5], [2, -3]], "feedback": "A ReLU passes no gradient where its input was negative."}],
+)
+
+
+def test_matrix_credit_is_per_cell_within_tolerance() -> None:
+    assert grade(MATRIX, [[0, 1.505], [2, 0]]).correct
+    assert grade(MATRIX, [[0, 1.5], [2, 7]]).score == 0.75
+
+
+def test_matrix_recognises_a_known_wrong_grid() -> None:
+    outcome = grade(MATRIX, [["-1", "1.5"], ["2", "-3"]])
+    assert any("no gradient" in text for _, text in remarks(outcome, Role.YOUR_ANSWER))
+
+
+def test_matrix_refuses_the_wrong_shape() -> None:
+    with pytest.raises(AnswerError, match="2×2"):
+        grade(MATRIX, [[1, 2, 3], [4, 5, 6]])

@@ -1,0 +1,104 @@
+"""`adaptest bank validate` reports every planted problem with its file and line, and exits 1."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adaptest.bank import BankInvalid, load_bank
+from adaptest.content import DEEP_LEARNING_BANK
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "adaptest.cli.main", *args], capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def broken_bank(tmp_path: Path) -> Path:
+    """A copy of the shipped bank with five planted errors in five files."""
+    root = tmp_path / "bank"
+    shutil.copytree(DEEP_LEARNING_BANK, root)
+    items = root / "items"
+    (items / "planted").mkdir()
+    (items / "planted" / "duplicate.yaml").write_text(
+        (items / "foundations" / "fnd-mlp-param-count.yaml").read_text()
+    )
+    _replace(items / "foundations" / "fnd-sigmoid-max-derivative.yaml", "skills: [fnd-backprop]", "skills: [fnd-backprop, no-such-skill]")
+    _set_all_correct(items / "cnn" / "cnn-stacked-3x3-receptive-field.yaml")
+    _replace(items / "foundations" / "fnd-network-diagram-weight-shape.yaml", "figures/fnd-network-3-4-2.svg", "figures/missing.svg")
+    (items / "planted" / "broken.yaml").write_text("id: broken-yaml\nkind: numeric\nstem: [unclosed\nanswer: 3\n")
+    return root
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def _set_all_correct(path: Path) -> None:
+    text = path.read_text()
+    assert "correct: false" in text
+    path.write_text(text.replace("correct: false", "correct: true", 1))
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if needle in line)
+
+
+def test_the_shipped_bank_is_clean() -> None:
+    result = run_cli("bank", "validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.fullmatch(r"OK: bank 'deep-learning': \d+ items in 4 domains, \d+ skills, \d+ assessments\n", result.stdout)
+
+
+def test_every_planted_error_is_reported_with_file_and_line(broken_bank: Path) -> None:
+    result = run_cli("bank", "validate", str(broken_bank))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert all(re.match(r"^\S+:\d+: \S+: .+", line) for line in lines), lines
+    items = broken_bank / "items"
+    expected = [
+        (items / "planted" / "duplicate.yaml", 1, "fnd-mlp-param-count", "duplicate item id"),
+        (items / "foundations" / "fnd-sigmoid-max-derivative.yaml", _line_of(items / "foundations" / "fnd-sigmoid-max-derivative.yaml", "skills:"), "fnd-sigmoid-max-derivative", "unknown skill 'no-such-skill'"),
+        (items / "cnn" / "cnn-stacked-3x3-receptive-field.yaml", _line_of(items / "cnn" / "cnn-stacked-3x3-receptive-field.yaml", "options:"), "cnn-stacked-3x3-receptive-field", "exactly one correct option, found 2"),
+        (items / "foundations" / "fnd-network-diagram-weight-shape.yaml", _line_of(items / "foundations" / "fnd-network-diagram-weight-shape.yaml", "missing.svg"), "fnd-network-diagram-weight-shape", "figures/missing.svg not found"),
+        (items / "planted" / "broken.yaml", 4, "broken-yaml", "invalid YAML"),  # line 4: where parsing fails
+    ]
+    for path, line, item_id, message in expected:
+        prefix = f"{path}:{line}: {item_id}: "
+        assert any(out.startswith(prefix) and message in out for out in lines), f"missing {prefix}{message} in:\n" + result.stdout
+
+
+def test_a_broken_bank_is_never_half_loaded(broken_bank: Path) -> None:
+    with pytest.raises(BankInvalid) as raised:
+        load_bank(broken_bank)
+    assert len(raised.value.problems) >= 5
+
+
+def test_a_missing_alt_text_and_an_empty_feedback_are_reported(tmp_path: Path) -> None:
+    root = tmp_path / "bank"
+    shutil.copytree(DEEP_LEARNING_BANK, root)
+    path = root / "items" / "foundations" / "fnd-network-diagram-weight-shape.yaml"
+    text = path.read_text()
+    path.write_text(re.sub(r"\n  alt: .*?(?=\n\S)", "", text, count=1, flags=re.S))
+    result = run_cli("bank", "validate", str(root))
+    assert result.returncode == 1
+    assert "figure.alt: required field is missing" in result.stdout
+
+
+def test_stats_counts_items_by_domain_and_kind() -> None:
+    result = run_cli("bank", "stats", "--json")
+    assert result.returncode == 0
+    stats = json.loads(result.stdout)
+    bank = load_bank(DEEP_LEARNING_BANK)
+    assert stats["items"] == len(bank.items) == sum(stats["items_by_domain"].values()) == sum(stats["items_by_kind"].values())
+    assert set(stats["items_by_domain"]) == {"foundations", "improving_networks", "cnn", "sequence_models"}
+    assert stats["skills"] == len(bank.meta.skills)
+    assert isinstance(stats["skills_under_3_items"], list)

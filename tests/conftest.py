@@ -1,0 +1,119 @@
+"""Shared fixtures: personas, the shipped bank synced into the test database, service gating.
+
+PostgreSQL and browser tests skip locally with a clear reason when their service is missing; CI sets
+ADAPTEST_REQUIRE_POSTGRES=1 / ADAPTEST_REQUIRE_BROWSER=1 and then a missing service is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("ADAPTEST_CHROMIUM", "/usr/bin/chromium"))
+PERSONAS = {
+    "ada": "learner",
+    "ben": "author (staff)",
+    "cora": "organisation admin",
+    "dan": "outsider",
+}
+PASSWORD = "a-long-Test-passphrase-42"
+
+
+def _required(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
+
+
+def _postgres_problem() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    try:
+        import psycopg
+
+        psycopg.connect(url, connect_timeout=3).close()
+    except Exception as error:  # noqa: BLE001 - any failure means "no usable server"
+        return f"PostgreSQL at {url} is not reachable ({error.__class__.__name__}: {error})".strip()
+    return None
+
+
+def _browser_problem() -> str | None:
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        return f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    problem = _postgres_problem()
+    if problem:
+        if _required("ADAPTEST_REQUIRE_POSTGRES"):
+            raise pytest.UsageError(f"PostgreSQL tests are required here but {problem}")
+        for item in items:
+            item.add_marker(pytest.mark.skip(reason=problem))
+    browser_problem = _browser_problem()
+    if browser_problem:
+        if _required("ADAPTEST_REQUIRE_BROWSER") and any("browser" in item.keywords for item in items):
+            raise pytest.UsageError(f"Browser tests are required here but {browser_problem}")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=browser_problem))
+
+
+@pytest.fixture(scope="session")
+def shipped_folder():  # type: ignore[no-untyped-def]
+    """The deep-learning bank as files, parsed once per test session."""
+    from adaptest.bank import load_bank
+    from adaptest.content import DEEP_LEARNING_BANK
+
+    return load_bank(DEEP_LEARNING_BANK)
+
+
+@pytest.fixture
+def shipped_bank(db, shipped_folder):  # type: ignore[no-untyped-def]
+    """The deep-learning bank, synced into the test database."""
+    from adaptest.web.itembank.services import bank_sync
+
+    bank_sync(folder=shipped_folder)
+    return shipped_folder
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Real hashers are slow on purpose; tests do not need that protection."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def certification(shipped_bank):  # type: ignore[no-untyped-def]
+    from adaptest.web.itembank.models import Assessment
+
+    return Assessment.objects.get(slug="dl-fundamentals-cert")
+
+
+def _persona(django_user_model, name: str):  # type: ignore[no-untyped-def]
+    return django_user_model.objects.create_user(
+        username=name, password=PASSWORD, is_staff=(name == "ben")
+    )
+
+
+@pytest.fixture
+def ada(db, django_user_model):  # type: ignore[no-untyped-def]
+    """A learner."""
+    return _persona(django_user_model, "ada")
+
+
+@pytest.fixture
+def ben(db, django_user_model):  # type: ignore[no-untyped-def]
+    """An author with staff access to the admin."""
+    user = _persona(django_user_model, "ben")
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def dan(db, django_user_model):  # type: ignore[no-untyped-def]
+    """An outsider who must never see anyone else's attempts."""
+    return _persona(django_user_model, "dan")

@@ -1,0 +1,61 @@
+"""Before an answer is final, no page shows a key, a feedback or an explanation — for every item."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from adaptest.bank import GradableItem
+from adaptest.web.assessments.services import attempt_start
+from adaptest.web.core.markdown import render_markdown
+from adaptest.web.itembank.models import Assessment, Bank
+
+pytestmark = pytest.mark.django_db
+
+
+def _visible_text(markup: str) -> str:
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", markup, flags=re.S)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def _secrets(item: GradableItem) -> list[str]:
+    """Every text a learner must not see before the answer is final."""
+    data = item.model_dump()
+    texts = [item.explanation, item.dont_know_feedback or ""]
+    for group in ("options", "blocks", "misconceptions", "keywords", "fields"):
+        texts += [entry.get("feedback") or "" for entry in data.get(group) or []]
+    return [t for t in texts if t.strip()]
+
+
+@pytest.fixture
+def every_item_exam(shipped_bank, ada):  # type: ignore[no-untyped-def]
+    """One attempt at a form holding every shipped item, so every item's page is checked."""
+    bank = Bank.objects.get(bank_id=shipped_bank.meta.id)
+    assessment = Assessment.objects.create(
+        bank=bank, slug="every-item", title="Every item", kind="fixed", time_limit_seconds=3600,
+        item_ids=sorted(shipped_bank.items),
+    )
+    return attempt_start(user=ada, assessment=assessment, now=timezone.now())
+
+
+def test_question_pages_hide_keys_feedback_and_explanations(client, ada, every_item_exam) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(ada)
+    kinds_checked = set()
+    for slot in every_item_exam.slots.select_related("item_version"):
+        item = slot.item_version.parsed
+        page = client.get(reverse("question", args=[every_item_exam.pk, slot.position])).content.decode()
+        text = _visible_text(page)
+        for secret in _secrets(item):
+            snippet = _visible_text(render_markdown(secret))[:60]
+            assert snippet not in text, f"{item.id}: page shows {snippet!r}"
+        without_stem = page.replace(render_markdown(item.stem), "")
+        assert "correct" not in without_stem.lower(), f"{item.id}: page marks something as correct"
+        assert not re.search(r'<input[^>]+type="text"[^>]+value="[^"]+"', page), f"{item.id}: an input is prefilled"
+        assert not re.search(r"<input[^>]*\schecked", page), f"{item.id}: an option is preselected"
+        assert not re.search(r'<option value="\d+"\s+selected', page), f"{item.id}: a block is pre-placed"
+        kinds_checked.add(item.kind)
+    assert kinds_checked == {"single_choice", "multiple_choice", "numeric", "numeric_tuple", "short_text", "ordering", "matrix"}
