@@ -93,9 +93,7 @@ def certification(shipped_bank):  # type: ignore[no-untyped-def]
 
 
 def _persona(django_user_model, name: str):  # type: ignore[no-untyped-def]
-    return django_user_model.objects.create_user(
-        username=name, password=PASSWORD, is_staff=(name == "ben")
-    )
+    return django_user_model.objects.create_user(username=name, password=PASSWORD, is_staff=(name == "ben"))
 
 
 @pytest.fixture

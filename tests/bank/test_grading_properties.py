@@ -15,7 +15,9 @@ BANK = load_bank(DEEP_LEARNING_BANK)
 ITEMS = sorted(BANK.items.values(), key=lambda item: item.id)
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-numbers = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6) | st.integers(-10**6, 10**6)
+numbers = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6) | st.integers(
+    -(10**6), 10**6
+)
 
 
 def well_formed_answer(item: GradableItem) -> st.SearchStrategy[Any]:
@@ -42,7 +44,9 @@ def well_formed_answer(item: GradableItem) -> st.SearchStrategy[Any]:
 
 json_values = st.recursive(
     st.none() | st.booleans() | numbers | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -82,18 +86,26 @@ def test_grading_is_pure_and_repeatable(item: GradableItem) -> None:
     assert grade(item, DONT_KNOW).score == 0.0
 
 
-CHOICE_AND_ORDERING = [item for item in ITEMS if item.kind in ("single_choice", "multiple_choice", "ordering")]
+CHOICE_AND_ORDERING = [
+    item for item in ITEMS if item.kind in ("single_choice", "multiple_choice", "ordering")
+]
 
 
 @pytest.mark.parametrize("item", CHOICE_AND_ORDERING, ids=lambda item: item.id)
 @FAST
 @given(seed_a=st.integers(0, 2**31 - 1), seed_b=st.integers(0, 2**31 - 1), data=st.data())
-def test_display_order_never_changes_grading(item: GradableItem, seed_a: int, seed_b: int, data: st.DataObject) -> None:
+def test_display_order_never_changes_grading(
+    item: GradableItem, seed_a: int, seed_b: int, data: st.DataObject
+) -> None:
     """A learner choosing the same texts scores the same whatever order they were shown in."""
     key = "blocks" if item.kind == "ordering" else "options"
     shown_a, shown_b = item.presentation(seed_a)[key], item.presentation(seed_b)[key]
     assert sorted(x["text"] for x in shown_a) == sorted(x["text"] for x in shown_b)
-    texts = data.draw(st.permutations([x["text"] for x in shown_a]).flatmap(lambda p: st.integers(1, len(p)).map(lambda n: p[:n])))
+    texts = data.draw(
+        st.permutations([x["text"] for x in shown_a]).flatmap(
+            lambda p: st.integers(1, len(p)).map(lambda n: p[:n])
+        )
+    )
     by_text_a = {x["text"]: x["id"] for x in shown_a}
     by_text_b = {x["text"]: x["id"] for x in shown_b}
     picked_a = [by_text_a[t] for t in texts]

@@ -23,7 +23,11 @@ def option(text: str, correct: bool, feedback: str) -> dict[str, Any]:
 
 SINGLE = item(
     "single_choice",
-    options=[option("4", True, "Right: 2+2."), option("5", False, "Off by one."), option("22", False, "Concatenated.")],
+    options=[
+        option("4", True, "Right: 2+2."),
+        option("5", False, "Off by one."),
+        option("22", False, "Concatenated."),
+    ],
 )
 MULTI = item(
     "multiple_choice",
@@ -55,7 +59,14 @@ def test_single_choice_refuses_an_unknown_option() -> None:
 
 @pytest.mark.parametrize(
     ("chosen", "score"),
-    [(["a", "b"], 1.0), (["a"], 0.5), (["a", "b", "c"], 0.5), (["a", "c", "d"], 0.0), ([], 0.0), (["a", "b", "c", "d"], 0.0)],
+    [
+        (["a", "b"], 1.0),
+        (["a"], 0.5),
+        (["a", "b", "c"], 0.5),
+        (["a", "c", "d"], 0.0),
+        ([], 0.0),
+        (["a", "b", "c", "d"], 0.0),
+    ],
 )
 def test_select_all_gives_partial_credit_by_the_documented_rule(chosen: list[str], score: float) -> None:
     outcome = grade(MULTI, chosen)
@@ -65,8 +76,14 @@ def test_select_all_gives_partial_credit_by_the_documented_rule(chosen: list[str
 
 def test_select_all_review_lists_what_was_right_and_what_was_missed() -> None:
     outcome = grade(MULTI, ["a", "c"])
-    assert remarks(outcome, Role.GOT_RIGHT) == [("ReLU", "ReLU is non-linear."), ("x -> 3x", "Scaling is linear.")]
-    assert remarks(outcome, Role.MISSED) == [("tanh", "tanh is non-linear."), ("identity", "The identity is linear.")]
+    assert remarks(outcome, Role.GOT_RIGHT) == [
+        ("ReLU", "ReLU is non-linear."),
+        ("x -> 3x", "Scaling is linear."),
+    ]
+    assert remarks(outcome, Role.MISSED) == [
+        ("tanh", "tanh is non-linear."),
+        ("identity", "The identity is linear."),
+    ]
 
 
 NUMERIC = item(
@@ -84,7 +101,9 @@ def test_numeric_accepts_values_within_tolerance() -> None:
 
 
 def test_numeric_names_the_misconception_behind_a_known_wrong_value() -> None:
-    assert remarks(grade(NUMERIC, 3805), Role.YOUR_ANSWER) == [("3805 parameters", "You left out one layer's biases.")]
+    assert remarks(grade(NUMERIC, 3805), Role.YOUR_ANSWER) == [
+        ("3805 parameters", "You left out one layer's biases.")
+    ]
 
 
 def test_a_wrong_answer_without_specific_feedback_gets_the_fallback() -> None:
@@ -111,7 +130,14 @@ def test_numbers_are_read_the_way_people_type_them(typed: object, value: float) 
 
 @pytest.mark.parametrize(
     ("typed", "message"),
-    [("0,5", "decimal comma"), ("abc", "not a number"), ("", "empty"), ("1/0", "divides by zero"), (True, "must be a number"), ("nan", "finite")],
+    [
+        ("0,5", "decimal comma"),
+        ("abc", "not a number"),
+        ("", "empty"),
+        ("1/0", "divides by zero"),
+        (True, "must be a number"),
+        ("nan", "finite"),
+    ],
 )
 def test_unreadable_numbers_get_a_message_that_says_how_to_fix_them(typed: object, message: str) -> None:
     with pytest.raises(AnswerError, match=message):
@@ -120,7 +146,10 @@ def test_unreadable_numbers_get_a_message_that_says_how_to_fix_them(typed: objec
 
 TUPLE = item(
     "numeric_tuple",
-    fields=[{"name": "a", "label": "in_features", "answer": 784}, {"name": "b", "label": "out_features", "answer": 10}],
+    fields=[
+        {"name": "a", "label": "in_features", "answer": 784},
+        {"name": "b", "label": "out_features", "answer": 10},
+    ],
     misconceptions=[{"values": {"a": 10, "b": 784}, "feedback": "Input size comes first."}],
 )
 
@@ -144,7 +173,9 @@ TEXT = item(
     "short_text",
     accepted=["dropout"],
     patterns=["drop[- ]?out( layer)?"],
-    keywords=[{"match": ["weight decay"], "feedback": "Weight decay shrinks weights; it does not drop units."}],
+    keywords=[
+        {"match": ["weight decay"], "feedback": "Weight decay shrinks weights; it does not drop units."}
+    ],
 )
 
 
@@ -167,7 +198,12 @@ ORDERING = item(
         {"id": "loss", "text": "loss = f(out, y)"},
         {"id": "back", "text": "loss.backward()"},
         {"id": "step", "text": "optimizer.step()"},
-        {"id": "eval", "text": "model.eval()", "distractor": True, "feedback": "Switches layers to inference."},
+        {
+            "id": "eval",
+            "text": "model.eval()",
+            "distractor": True,
+            "feedback": "Switches layers to inference.",
+        },
     ],
     alternative_orders=[["fwd", "zero", "loss", "back", "step"]],
 )
@@ -209,7 +245,12 @@ MATRIX = item(
     "matrix",
     answer=[[0, 1.5], [2, 0]],
     tolerance={"absolute": 0.01},
-    misconceptions=[{"answer": [[-1, 1.5], [2, -3]], "feedback": "A ReLU passes no gradient where its input was negative."}],
+    misconceptions=[
+        {
+            "answer": [[-1, 1.5], [2, -3]],
+            "feedback": "A ReLU passes no gradient where its input was negative.",
+        }
+    ],
 )
 
 

@@ -16,7 +16,9 @@ from adaptest.content import DEEP_LEARNING_BANK
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "adaptest.cli.main", *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "adaptest.cli.main", *args], capture_output=True, text=True, check=False
+    )
 
 
 @pytest.fixture
@@ -29,10 +31,20 @@ def broken_bank(tmp_path: Path) -> Path:
     (items / "planted" / "duplicate.yaml").write_text(
         (items / "foundations" / "fnd-mlp-param-count.yaml").read_text()
     )
-    _replace(items / "foundations" / "fnd-sigmoid-max-derivative.yaml", "skills: [fnd-backprop]", "skills: [fnd-backprop, no-such-skill]")
+    _replace(
+        items / "foundations" / "fnd-sigmoid-max-derivative.yaml",
+        "skills: [fnd-backprop]",
+        "skills: [fnd-backprop, no-such-skill]",
+    )
     _set_all_correct(items / "cnn" / "cnn-stacked-3x3-receptive-field.yaml")
-    _replace(items / "foundations" / "fnd-network-diagram-weight-shape.yaml", "figures/fnd-network-3-4-2.svg", "figures/missing.svg")
-    (items / "planted" / "broken.yaml").write_text("id: broken-yaml\nkind: numeric\nstem: [unclosed\nanswer: 3\n")
+    _replace(
+        items / "foundations" / "fnd-network-diagram-weight-shape.yaml",
+        "figures/fnd-network-3-4-2.svg",
+        "figures/missing.svg",
+    )
+    (items / "planted" / "broken.yaml").write_text(
+        "id: broken-yaml\nkind: numeric\nstem: [unclosed\nanswer: 3\n"
+    )
     return root
 
 
@@ -55,7 +67,9 @@ def _line_of(path: Path, needle: str) -> int:
 def test_the_shipped_bank_is_clean() -> None:
     result = run_cli("bank", "validate")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.fullmatch(r"OK: bank 'deep-learning': \d+ items in 4 domains, \d+ skills, \d+ assessments\n", result.stdout)
+    assert re.fullmatch(
+        r"OK: bank 'deep-learning': \d+ items in 4 domains, \d+ skills, \d+ assessments\n", result.stdout
+    )
 
 
 def test_every_planted_error_is_reported_with_file_and_line(broken_bank: Path) -> None:
@@ -66,14 +80,31 @@ def test_every_planted_error_is_reported_with_file_and_line(broken_bank: Path) -
     items = broken_bank / "items"
     expected = [
         (items / "planted" / "duplicate.yaml", 1, "fnd-mlp-param-count", "duplicate item id"),
-        (items / "foundations" / "fnd-sigmoid-max-derivative.yaml", _line_of(items / "foundations" / "fnd-sigmoid-max-derivative.yaml", "skills:"), "fnd-sigmoid-max-derivative", "unknown skill 'no-such-skill'"),
-        (items / "cnn" / "cnn-stacked-3x3-receptive-field.yaml", _line_of(items / "cnn" / "cnn-stacked-3x3-receptive-field.yaml", "options:"), "cnn-stacked-3x3-receptive-field", "exactly one correct option, found 2"),
-        (items / "foundations" / "fnd-network-diagram-weight-shape.yaml", _line_of(items / "foundations" / "fnd-network-diagram-weight-shape.yaml", "missing.svg"), "fnd-network-diagram-weight-shape", "figures/missing.svg not found"),
+        (
+            items / "foundations" / "fnd-sigmoid-max-derivative.yaml",
+            _line_of(items / "foundations" / "fnd-sigmoid-max-derivative.yaml", "skills:"),
+            "fnd-sigmoid-max-derivative",
+            "unknown skill 'no-such-skill'",
+        ),
+        (
+            items / "cnn" / "cnn-stacked-3x3-receptive-field.yaml",
+            _line_of(items / "cnn" / "cnn-stacked-3x3-receptive-field.yaml", "options:"),
+            "cnn-stacked-3x3-receptive-field",
+            "exactly one correct option, found 2",
+        ),
+        (
+            items / "foundations" / "fnd-network-diagram-weight-shape.yaml",
+            _line_of(items / "foundations" / "fnd-network-diagram-weight-shape.yaml", "missing.svg"),
+            "fnd-network-diagram-weight-shape",
+            "figures/missing.svg not found",
+        ),
         (items / "planted" / "broken.yaml", 4, "broken-yaml", "invalid YAML"),  # line 4: where parsing fails
     ]
     for path, line, item_id, message in expected:
         prefix = f"{path}:{line}: {item_id}: "
-        assert any(out.startswith(prefix) and message in out for out in lines), f"missing {prefix}{message} in:\n" + result.stdout
+        assert any(out.startswith(prefix) and message in out for out in lines), (
+            f"missing {prefix}{message} in:\n" + result.stdout
+        )
 
 
 def test_a_broken_bank_is_never_half_loaded(broken_bank: Path) -> None:
@@ -98,7 +129,12 @@ def test_stats_counts_items_by_domain_and_kind() -> None:
     assert result.returncode == 0
     stats = json.loads(result.stdout)
     bank = load_bank(DEEP_LEARNING_BANK)
-    assert stats["items"] == len(bank.items) == sum(stats["items_by_domain"].values()) == sum(stats["items_by_kind"].values())
+    assert (
+        stats["items"]
+        == len(bank.items)
+        == sum(stats["items_by_domain"].values())
+        == sum(stats["items_by_kind"].values())
+    )
     assert set(stats["items_by_domain"]) == {"foundations", "improving_networks", "cnn", "sequence_models"}
     assert stats["skills"] == len(bank.meta.skills)
     assert isinstance(stats["skills_under_3_items"], list)

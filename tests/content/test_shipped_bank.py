@@ -14,12 +14,14 @@ ASSESSED = {"foundations", "improving_networks", "cnn", "sequence_models"}
 def test_the_bank_covers_the_four_assessed_domains_with_at_least_forty_items() -> None:
     by_domain = Counter(item.domain for item in BANK.items.values())
     assert len(BANK.items) >= 40
-    assert ASSESSED <= set(by_domain)
+    assert set(by_domain) >= ASSESSED
 
 
 def test_every_kind_appears_at_least_twice() -> None:
     by_kind = Counter(item.kind for item in BANK.items.values())
-    assert {kind: by_kind[kind] for kind in ITEM_KINDS} == {kind: max(2, by_kind[kind]) for kind in ITEM_KINDS}
+    assert {kind: by_kind[kind] for kind in ITEM_KINDS} == {
+        kind: max(2, by_kind[kind]) for kind in ITEM_KINDS
+    }
 
 
 def test_every_item_says_what_to_study_when_the_learner_does_not_know() -> None:

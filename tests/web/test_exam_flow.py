@@ -49,7 +49,9 @@ def test_coming_back_resumes_the_open_attempt_where_it_was(ada_client, certifica
     again = ada_client.post(reverse("attempt_start", args=[certification.slug]))
     assert again["Location"] == question_url(attempt, 7)
     assert Attempt.objects.count() == 1
-    assert "Resume the exam" in ada_client.get(reverse("assessment", args=[certification.slug])).content.decode()
+    assert (
+        "Resume the exam" in ada_client.get(reverse("assessment", args=[certification.slug])).content.decode()
+    )
 
 
 def test_answers_can_be_changed_until_the_exam_is_submitted(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
@@ -73,9 +75,15 @@ def test_a_replayed_post_stores_one_response(ada_client, certification) -> None:
 
 def test_navigation_buttons_save_and_move(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
     attempt = start(ada_client, certification)
-    assert post_answer(ada_client, attempt, 2, item_at(attempt, 2).key_answer(), action="previous")["Location"] == question_url(attempt, 1)
-    assert post_answer(ada_client, attempt, 2, None, action="goto-17")["Location"] == question_url(attempt, 17)
-    assert post_answer(ada_client, attempt, 20, None, action="next")["Location"] == reverse("submit", args=[attempt.pk])
+    assert post_answer(ada_client, attempt, 2, item_at(attempt, 2).key_answer(), action="previous")[
+        "Location"
+    ] == question_url(attempt, 1)
+    assert post_answer(ada_client, attempt, 2, None, action="goto-17")["Location"] == question_url(
+        attempt, 17
+    )
+    assert post_answer(ada_client, attempt, 20, None, action="next")["Location"] == reverse(
+        "submit", args=[attempt.pk]
+    )
     assert Response.objects.count() == 1
 
 
@@ -86,7 +94,9 @@ def test_dont_know_is_stored_distinguishably_and_scores_zero(ada_client, certifi
     assert (response.dont_know, response.answer, response.score, response.correct) == (True, None, 0.0, False)
 
 
-def test_a_malformed_answer_is_refused_with_a_message_and_the_entry_is_kept(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_answer_is_refused_with_a_message_and_the_entry_is_kept(
+    ada_client, certification
+) -> None:  # type: ignore[no-untyped-def]
     attempt = start(ada_client, certification)
     position = next(p for p in range(1, 21) if item_at(attempt, p).kind == "numeric")
     response = ada_client.post(question_url(attempt, position), {"value": "0,5", "action": "next"})
@@ -139,7 +149,12 @@ def test_submitting_scores_the_exam_and_applies_the_pass_mark(ada_client, certif
     assert attempt.score == pytest.approx(0.7)
     html = ada_client.get(reverse("result", args=[attempt.pk])).content.decode()
     assert "70%" in html and "Passed" in html
-    for title in ("Neural-network foundations", "Improving deep networks", "Convolutional networks", "Sequence models"):
+    for title in (
+        "Neural-network foundations",
+        "Improving deep networks",
+        "Convolutional networks",
+        "Sequence models",
+    ):
         assert title in html
 
 

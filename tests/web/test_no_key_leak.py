@@ -36,7 +36,11 @@ def every_item_exam(shipped_bank, ada):  # type: ignore[no-untyped-def]
     """One attempt at a form holding every shipped item, so every item's page is checked."""
     bank = Bank.objects.get(bank_id=shipped_bank.meta.id)
     assessment = Assessment.objects.create(
-        bank=bank, slug="every-item", title="Every item", kind="fixed", time_limit_seconds=3600,
+        bank=bank,
+        slug="every-item",
+        title="Every item",
+        kind="fixed",
+        time_limit_seconds=3600,
         item_ids=sorted(shipped_bank.items),
     )
     return attempt_start(user=ada, assessment=assessment, now=timezone.now())
@@ -54,8 +58,18 @@ def test_question_pages_hide_keys_feedback_and_explanations(client, ada, every_i
             assert snippet not in text, f"{item.id}: page shows {snippet!r}"
         without_stem = page.replace(render_markdown(item.stem), "")
         assert "correct" not in without_stem.lower(), f"{item.id}: page marks something as correct"
-        assert not re.search(r'<input[^>]+type="text"[^>]+value="[^"]+"', page), f"{item.id}: an input is prefilled"
+        assert not re.search(r'<input[^>]+type="text"[^>]+value="[^"]+"', page), (
+            f"{item.id}: an input is prefilled"
+        )
         assert not re.search(r"<input[^>]*\schecked", page), f"{item.id}: an option is preselected"
         assert not re.search(r'<option value="\d+"\s+selected', page), f"{item.id}: a block is pre-placed"
         kinds_checked.add(item.kind)
-    assert kinds_checked == {"single_choice", "multiple_choice", "numeric", "numeric_tuple", "short_text", "ordering", "matrix"}
+    assert kinds_checked == {
+        "single_choice",
+        "multiple_choice",
+        "numeric",
+        "numeric_tuple",
+        "short_text",
+        "ordering",
+        "matrix",
+    }

@@ -79,7 +79,11 @@ def test_an_unanswered_question_says_so(finished) -> None:  # type: ignore[no-un
 
 def test_review_pages_link_previous_and_next(finished) -> None:  # type: ignore[no-untyped-def]
     client, attempt, _ = finished
-    first, middle, last = _review(client, attempt, 1), _review(client, attempt, 10), _review(client, attempt, 20)
+    first, middle, last = (
+        _review(client, attempt, 1),
+        _review(client, attempt, 10),
+        _review(client, attempt, 20),
+    )
     assert 'rel="next"' in first and 'rel="prev"' not in first
     assert 'rel="next"' in middle and 'rel="prev"' in middle
     assert 'rel="prev"' in last and 'rel="next"' not in last

@@ -153,7 +153,12 @@ def _load_meta(path: Path, out: _Collector) -> BankMeta | None:
     domains = {d.id for d in meta.domains}
     for i, skill in enumerate(meta.skills):
         if skill.domain not in domains:
-            out.add(path, doc.line_of(("skills", i, "domain")), "bank", f"skill {skill.id}: unknown domain {skill.domain!r}")
+            out.add(
+                path,
+                doc.line_of(("skills", i, "domain")),
+                "bank",
+                f"skill {skill.id}: unknown domain {skill.domain!r}",
+            )
     return meta
 
 
@@ -217,7 +222,9 @@ def _load_item(doc: SourceDocument, out: _Collector) -> GradableItem | None:
     return None if problems else item
 
 
-def _add_problems(doc: SourceDocument, item_id: str, problems: list[tuple[Loc, str]], out: _Collector) -> None:
+def _add_problems(
+    doc: SourceDocument, item_id: str, problems: list[tuple[Loc, str]], out: _Collector
+) -> None:
     for loc, message in problems:
         where = ".".join(str(part) for part in loc)
         out.add(doc.path, doc.line_of(loc), item_id, f"{where}: {message}")
@@ -235,7 +242,12 @@ def _check_references(root: Path, meta: BankMeta, out: _Collector) -> None:
             continue  # already reported
         if not isinstance(doc.data, dict):
             continue
-        _add_problems(doc, str(doc.data.get("id", NO_ID)), _reference_problems(root, doc.data, domains, skill_domain), out)
+        _add_problems(
+            doc,
+            str(doc.data.get("id", NO_ID)),
+            _reference_problems(root, doc.data, domains, skill_domain),
+            out,
+        )
 
 
 def _reference_problems(
@@ -252,7 +264,9 @@ def _reference_problems(
         if skill not in skill_domain:
             problems.append((("skills", i), f"unknown skill {skill!r}"))
         elif isinstance(domain, str) and domain in domains and skill_domain[skill] != domain:
-            problems.append((("skills", i), f"skill {skill!r} belongs to domain {skill_domain[skill]!r}, not {domain!r}"))
+            problems.append(
+                (("skills", i), f"skill {skill!r} belongs to domain {skill_domain[skill]!r}, not {domain!r}")
+            )
     figure = data.get("figure")
     if isinstance(figure, dict) and isinstance(figure.get("path"), str):
         figure_path = (root / figure["path"]).resolve()

@@ -26,7 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="adaptest", description=__doc__)
     commands = parser.add_subparsers(title="commands")
 
-    bank = commands.add_parser("bank", help="check and inspect item banks").add_subparsers(title="bank commands")
+    bank = commands.add_parser("bank", help="check and inspect item banks").add_subparsers(
+        title="bank commands"
+    )
     validate = bank.add_parser("validate", help="check a bank folder and print every problem")
     validate.add_argument("path", nargs="?", type=Path, default=DEEP_LEARNING_BANK)
     validate.set_defaults(handler=_bank_validate)
@@ -69,7 +71,9 @@ def _bank_stats(args: argparse.Namespace) -> int:
     try:
         stats = bank_stats(load_bank(args.path))
     except BankInvalid as invalid:
-        print(f"{len(invalid.problems)} problem(s): run `adaptest bank validate {args.path}`", file=sys.stderr)
+        print(
+            f"{len(invalid.problems)} problem(s): run `adaptest bank validate {args.path}`", file=sys.stderr
+        )
         return 1
     if args.json:
         print(json.dumps(stats, indent=2))

@@ -61,7 +61,9 @@ TEMPLATES = [
 ]
 
 _DEFAULT_DATABASE = f"sqlite:///{DATA_DIR / 'adaptest.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env.string("DATABASE_URL", _DEFAULT_DATABASE), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(env.string("DATABASE_URL", "") or _DEFAULT_DATABASE, conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}

@@ -137,7 +137,9 @@ class MultipleChoiceItem(ChoiceItem):
             for o in self.options
             if (o.id in chosen) == o.correct and (o.correct or chosen)
         )
-        missed = tuple(Remark(o.text, o.feedback, False) for o in self.options if (o.id in chosen) != o.correct)
+        missed = tuple(
+            Remark(o.text, o.feedback, False) for o in self.options if (o.id in chosen) != o.correct
+        )
         parts = [FeedbackPart(Role.GOT_RIGHT, got_right)] if got_right else []
         if missed:
             parts.append(FeedbackPart(Role.MISSED, missed))

@@ -44,7 +44,9 @@ class NumericItem(GradableItem):
     def grade_answer(self, answer: float) -> Outcome:
         subject = self.describe_answer(answer)
         if self.tolerance.accepts(self.answer, answer):
-            return self.outcome(1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, self.explanation, True),)))
+            return self.outcome(
+                1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, self.explanation, True),))
+            )
         for m in self.misconceptions:
             if self.tolerance.accepts(m.value, answer):
                 return self.outcome(0.0, False, _misconception_part(subject, m.feedback))
@@ -90,7 +92,9 @@ class NumericTupleItem(GradableItem):
                 problems.append((("fields", i, "name"), f"duplicate field name {f.name!r}"))
         for i, m in enumerate(self.misconceptions):
             if set(m.values) != set(names):
-                problems.append((("misconceptions", i, "values"), f"give a value for exactly {', '.join(names)}"))
+                problems.append(
+                    (("misconceptions", i, "values"), f"give a value for exactly {', '.join(names)}")
+                )
             elif self._matches(m.values, self._key_values()):
                 problems.append((("misconceptions", i, "values"), "misconception is accepted as correct"))
         return problems
@@ -193,8 +197,10 @@ class MatrixItem(GradableItem):
 
     def parse_answer(self, raw: object) -> Grid:
         rows, cols = self.shape
-        if not isinstance(raw, list) or len(raw) != rows or any(
-            not isinstance(row, list) or len(row) != cols for row in raw
+        if (
+            not isinstance(raw, list)
+            or len(raw) != rows
+            or any(not isinstance(row, list) or len(row) != cols for row in raw)
         ):
             raise AnswerError(f"Fill in all {rows}×{cols} cells.")
         return [
@@ -206,9 +212,7 @@ class MatrixItem(GradableItem):
         rows, cols = self.shape
         right = self._cells_right(answer)
         subject = self.describe_answer(answer)
-        misconception = next(
-            (m for m in self.misconceptions if self._grid_matches(m.answer, answer)), None
-        )
+        misconception = next((m for m in self.misconceptions if self._grid_matches(m.answer, answer)), None)
         summary = Remark(subject, f"{right} of {rows * cols} cells are right.", right == rows * cols)
         if misconception:
             detail: tuple[Remark, ...] = (Remark("", misconception.feedback, False),)

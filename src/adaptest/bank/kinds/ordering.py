@@ -88,7 +88,10 @@ class OrderingItem(GradableItem):
             if self.block_by_id[x].distractor
         ]
         left_out = [x for x in self.order if x not in answer]
-        remarks += [Remark(self.block_by_id[x].text, "This step is needed but you left it out.", False) for x in left_out]
+        remarks += [
+            Remark(self.block_by_id[x].text, "This step is needed but you left it out.", False)
+            for x in left_out
+        ]
         summary = Remark(
             self.describe_answer(answer),
             f"{best} of {len(self.order)} steps are in a correct relative order.",

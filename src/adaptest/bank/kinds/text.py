@@ -63,7 +63,9 @@ class ShortTextItem(GradableItem):
 
     def grade_answer(self, answer: str) -> Outcome:
         if self.is_accepted(answer):
-            return self.outcome(1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(answer, self.explanation, True),)))
+            return self.outcome(
+                1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(answer, self.explanation, True),))
+            )
         given = normalise(answer)
         remarks = tuple(
             Remark(answer, k.feedback, False)

@@ -53,7 +53,10 @@ def answer_from_fields(item: GradableItem, presentation: dict[str, Any], fields:
         values = {f["name"]: _one(fields, f"field-{f['name']}") for f in presentation["fields"]}
         return values if any(values.values()) else None
     if kind == "matrix":
-        grid = [[_one(fields, f"cell-{r}-{c}") for c in range(presentation["columns"])] for r in range(presentation["rows"])]
+        grid = [
+            [_one(fields, f"cell-{r}-{c}") for c in range(presentation["columns"])]
+            for r in range(presentation["rows"])
+        ]
         return grid if any(cell for row in grid for cell in row) else None
     if kind == "ordering":
         return _order_from_positions(presentation, fields)
@@ -75,7 +78,9 @@ def _order_from_positions(presentation: dict[str, Any], fields: Fields) -> list[
         except ValueError:
             raise AnswerError(f"{raw!r} is not a position.") from None
         if position in placed:
-            raise AnswerError(f"Two blocks are both at position {position}; give each block its own position.")
+            raise AnswerError(
+                f"Two blocks are both at position {position}; give each block its own position."
+            )
         placed[position] = block_id
     return [placed[p] for p in sorted(placed)] or None
 
@@ -95,7 +100,9 @@ def fields_from_answer(item: GradableItem, presentation: dict[str, Any], answer:
     if kind == "numeric_tuple":
         return {f"field-{name}": [format_number(value)] for name, value in answer.items()}
     if kind == "matrix":
-        return {f"cell-{r}-{c}": [format_number(v)] for r, row in enumerate(answer) for c, v in enumerate(row)}
+        return {
+            f"cell-{r}-{c}": [format_number(v)] for r, row in enumerate(answer) for c, v in enumerate(row)
+        }
     if kind == "ordering":
         token_of = {block_id: token for token, block_id in _tokens(presentation["blocks"], "b").items()}
         return {f"position-{token_of[block_id]}": [str(i)] for i, block_id in enumerate(answer, start=1)}
@@ -109,18 +116,26 @@ def widget_context(item: GradableItem, presentation: dict[str, Any], fields: Fie
         chosen = set(fields.get("choice", []))
         context["options"] = [
             {"token": token, "text": o["text"], "checked": token in chosen}
-            for (token, _), o in zip(_tokens(presentation["options"], "o").items(), presentation["options"], strict=True)
+            for (token, _), o in zip(
+                _tokens(presentation["options"], "o").items(), presentation["options"], strict=True
+            )
         ]
     if item.kind in ("numeric", "short_text"):
         context["value"] = _one(fields, "value")
     if item.kind == "numeric_tuple":
-        context["fields"] = [{**f, "value": _one(fields, f"field-{f['name']}")} for f in presentation["fields"]]
+        context["fields"] = [
+            {**f, "value": _one(fields, f"field-{f['name']}")} for f in presentation["fields"]
+        ]
     if item.kind == "matrix":
         context["grid"] = [
             {
                 "label": presentation["row_labels"][r],
                 "cells": [
-                    {"name": f"cell-{r}-{c}", "value": _one(fields, f"cell-{r}-{c}"), "column": presentation["column_labels"][c]}
+                    {
+                        "name": f"cell-{r}-{c}",
+                        "value": _one(fields, f"cell-{r}-{c}"),
+                        "column": presentation["column_labels"][c],
+                    }
                     for c in range(presentation["columns"])
                 ],
             }
@@ -129,7 +144,9 @@ def widget_context(item: GradableItem, presentation: dict[str, Any], fields: Fie
     if item.kind == "ordering":
         context["blocks"] = [
             {"token": token, "text": b["text"], "position": _one(fields, f"position-{token}")}
-            for (token, _), b in zip(_tokens(presentation["blocks"], "b").items(), presentation["blocks"], strict=True)
+            for (token, _), b in zip(
+                _tokens(presentation["blocks"], "b").items(), presentation["blocks"], strict=True
+            )
         ]
         context["position_choices"] = [str(p) for p in range(1, presentation["positions"] + 1)]
     return context

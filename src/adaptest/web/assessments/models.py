@@ -52,7 +52,9 @@ class AttemptItem(models.Model):
     display_seed = models.PositiveIntegerField(help_text="fixes the order options are shown in")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="unique_attempt_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="unique_attempt_position")
+        ]
         ordering = ["attempt", "position"]
 
     def __str__(self) -> str:
@@ -63,7 +65,9 @@ class Response(models.Model):
     """The learner's answer at one position. One row per position: resubmitting updates, never adds."""
 
     slot = models.OneToOneField(AttemptItem, on_delete=models.CASCADE, related_name="response")
-    answer = models.JSONField(null=True, blank=True, help_text="canonical answer; empty for “I don't know yet”")
+    answer = models.JSONField(
+        null=True, blank=True, help_text="canonical answer; empty for “I don't know yet”"
+    )
     dont_know = models.BooleanField(default=False)
     score = models.FloatField()
     correct = models.BooleanField()
@@ -76,7 +80,9 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=Q(dont_know=False) | Q(answer__isnull=True), name="dont_know_has_no_answer"
             ),
-            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="score_in_unit_interval"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="score_in_unit_interval"
+            ),
         ]
 
     def __str__(self) -> str:

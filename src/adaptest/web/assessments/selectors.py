@@ -51,7 +51,9 @@ class QuestionPage:
         return len(self.answered)
 
 
-def question_page(*, attempt: Attempt, position: int, now: datetime, fields: Fields | None = None) -> QuestionPage:
+def question_page(
+    *, attempt: Attempt, position: int, now: datetime, fields: Fields | None = None
+) -> QuestionPage:
     """The question at ``position``; ``fields`` are the learner's unsaved entries after an error."""
     slots = list(attempt.slots.select_related("item_version", "response").order_by("position"))
     slot = next(s for s in slots if s.position == position)
@@ -61,7 +63,9 @@ def question_page(*, attempt: Attempt, position: int, now: datetime, fields: Fie
         response = _response(slot)
         fields = fields_from_answer(item, presentation, response.answer) if response else {}
     answered = {
-        s.position: ("dont_know" if s.response.dont_know else "answered") for s in slots if _response(s) is not None
+        s.position: ("dont_know" if s.response.dont_know else "answered")
+        for s in slots
+        if _response(s) is not None
     }
     return QuestionPage(
         slot=slot,
@@ -132,12 +136,19 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
     titles = attempt.assessment.bank.domain_titles()
     domains: dict[str, DomainResult] = {}
     for entry in entries:
-        result = domains.setdefault(entry.item.domain, DomainResult(entry.item.domain, titles.get(entry.item.domain, entry.item.domain)))
+        result = domains.setdefault(
+            entry.item.domain,
+            DomainResult(entry.item.domain, titles.get(entry.item.domain, entry.item.domain)),
+        )
         result.questions += 1
         result.correct += entry.status == "correct"
         result.points += entry.outcome.score if entry.response else 0.0
     order = list(titles)
-    return AttemptResult(attempt, entries, sorted(domains.values(), key=lambda d: order.index(d.domain_id) if d.domain_id in order else 99))
+    return AttemptResult(
+        attempt,
+        entries,
+        sorted(domains.values(), key=lambda d: order.index(d.domain_id) if d.domain_id in order else 99),
+    )
 
 
 _UNANSWERED = FeedbackPart(Role.NO_SPECIFIC_FEEDBACK, (Remark("", "You did not answer this question."),))

@@ -59,7 +59,9 @@ def attempt_start(*, user: object, assessment: Assessment, now: datetime) -> Att
                 deadline=now + timedelta(seconds=assessment.time_limit_seconds),
             )
             AttemptItem.objects.bulk_create(
-                AttemptItem(attempt=attempt, position=i, item_version=v, display_seed=secrets.randbelow(2**31))
+                AttemptItem(
+                    attempt=attempt, position=i, item_version=v, display_seed=secrets.randbelow(2**31)
+                )
                 for i, v in enumerate(versions, start=1)
             )
     except IntegrityError:  # a concurrent request started one first: resume that one
@@ -71,7 +73,9 @@ def attempt_start(*, user: object, assessment: Assessment, now: datetime) -> Att
 
 
 def _open_attempt(user: object, assessment: Assessment, now: datetime) -> Attempt | None:
-    attempt = Attempt.objects.filter(user=user, assessment=assessment, status=Attempt.Status.IN_PROGRESS).first()
+    attempt = Attempt.objects.filter(
+        user=user, assessment=assessment, status=Attempt.Status.IN_PROGRESS
+    ).first()
     if attempt is not None and attempt_expire_if_due(attempt=attempt, now=now):
         return None
     return attempt
@@ -80,8 +84,9 @@ def _open_attempt(user: object, assessment: Assessment, now: datetime) -> Attemp
 def _current_versions(assessment: Assessment) -> list:  # type: ignore[type-arg]
     items = {
         i.item_id: i
-        for i in Item.objects.filter(bank=assessment.bank, item_id__in=assessment.item_ids, is_active=True)
-        .select_related("current_version")
+        for i in Item.objects.filter(
+            bank=assessment.bank, item_id__in=assessment.item_ids, is_active=True
+        ).select_related("current_version")
     }
     missing = [item_id for item_id in assessment.item_ids if item_id not in items]
     if missing:
@@ -137,7 +142,9 @@ def response_save(*, attempt: Attempt, position: int, answer: object | DontKnow,
 def attempt_visit(*, attempt: Attempt, position: int) -> None:
     """Remember the question the learner is on, so coming back resumes there."""
     if attempt.is_open and attempt.current_position != position:
-        Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(current_position=position)
+        Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).update(
+            current_position=position
+        )
         attempt.current_position = position
 
 

@@ -132,7 +132,9 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("result", attempt_id=attempt.pk)
     page = selectors.question_page(attempt=attempt, position=attempt.current_position, now=now)
     unanswered = [p for p in range(1, page.count + 1) if p not in page.answered]
-    return render(request, "assessments/submit.html", {"attempt": attempt, "page": page, "unanswered": unanswered})
+    return render(
+        request, "assessments/submit.html", {"attempt": attempt, "page": page, "unanswered": unanswered}
+    )
 
 
 @login_required

@@ -9,14 +9,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 import latex2mathml.converter
+from django.utils.html import escape
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
-
-from django.utils.html import escape
 
 
 def _math(tex: str, options: dict[str, bool]) -> str:

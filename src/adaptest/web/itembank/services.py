@@ -29,7 +29,8 @@ class SyncReport:
 def bank_sync(*, folder: BankFolder) -> SyncReport:
     """Make the database match a loaded bank. Idempotent: unchanged items create nothing."""
     bank, _ = Bank.objects.update_or_create(
-        bank_id=folder.meta.id, defaults={"title": folder.meta.title, "meta": folder.meta.model_dump(mode="json")}
+        bank_id=folder.meta.id,
+        defaults={"title": folder.meta.title, "meta": folder.meta.model_dump(mode="json")},
     )
     new_items = new_versions = 0
     for item_id, parsed in folder.items.items():
@@ -50,7 +51,11 @@ def bank_sync(*, folder: BankFolder) -> SyncReport:
         if item.current_version_id != version.pk or not item.is_active:
             item.current_version, item.is_active = version, True
             item.save(update_fields=["current_version", "is_active"])
-    retired = Item.objects.filter(bank=bank, is_active=True).exclude(item_id__in=folder.items).update(is_active=False)
+    retired = (
+        Item.objects.filter(bank=bank, is_active=True)
+        .exclude(item_id__in=folder.items)
+        .update(is_active=False)
+    )
     for definition in folder.assessments.values():
         Assessment.objects.update_or_create(
             slug=definition.id,

@@ -6,74 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('itembank', '0001_initial'),
+        ("itembank", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('submitted', 'Submitted'), ('expired', 'Time ran out')], default='in_progress', max_length=20)),
-                ('started_at', models.DateTimeField()),
-                ('deadline', models.DateTimeField(help_text='set by the server at start; answers after it are refused')),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('current_position', models.PositiveIntegerField(default=1, help_text='where the learner resumes')),
-                ('score', models.FloatField(blank=True, help_text='fraction of the maximum, once finished', null=True)),
-                ('passed', models.BooleanField(blank=True, null=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='itembank.assessment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("expired", "Time ran out"),
+                        ],
+                        default="in_progress",
+                        max_length=20,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                (
+                    "deadline",
+                    models.DateTimeField(
+                        help_text="set by the server at start; answers after it are refused"
+                    ),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "current_position",
+                    models.PositiveIntegerField(default=1, help_text="where the learner resumes"),
+                ),
+                (
+                    "score",
+                    models.FloatField(
+                        blank=True, help_text="fraction of the maximum, once finished", null=True
+                    ),
+                ),
+                ("passed", models.BooleanField(blank=True, null=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attempts",
+                        to="itembank.assessment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='AttemptItem',
+            name="AttemptItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('display_seed', models.PositiveIntegerField(help_text='fixes the order options are shown in')),
-                ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='assessments.attempt')),
-                ('item_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='itembank.itemversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "display_seed",
+                    models.PositiveIntegerField(help_text="fixes the order options are shown in"),
+                ),
+                (
+                    "attempt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="assessments.attempt",
+                    ),
+                ),
+                (
+                    "item_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="itembank.itemversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['attempt', 'position'],
+                "ordering": ["attempt", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.JSONField(blank=True, help_text="canonical answer; empty for “I don't know yet”", null=True)),
-                ('dont_know', models.BooleanField(default=False)),
-                ('score', models.FloatField()),
-                ('correct', models.BooleanField()),
-                ('first_saved_at', models.DateTimeField()),
-                ('saved_at', models.DateTimeField()),
-                ('revisions', models.PositiveIntegerField(default=1, help_text='how many times the answer was changed')),
-                ('slot', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='response', to='assessments.attemptitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "answer",
+                    models.JSONField(
+                        blank=True, help_text="canonical answer; empty for “I don't know yet”", null=True
+                    ),
+                ),
+                ("dont_know", models.BooleanField(default=False)),
+                ("score", models.FloatField()),
+                ("correct", models.BooleanField()),
+                ("first_saved_at", models.DateTimeField()),
+                ("saved_at", models.DateTimeField()),
+                (
+                    "revisions",
+                    models.PositiveIntegerField(default=1, help_text="how many times the answer was changed"),
+                ),
+                (
+                    "slot",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="response",
+                        to="assessments.attemptitem",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='attempt',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'in_progress')), fields=('user', 'assessment'), name='one_open_attempt_per_assessment'),
+            model_name="attempt",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "in_progress")),
+                fields=("user", "assessment"),
+                name="one_open_attempt_per_assessment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attemptitem',
-            constraint=models.UniqueConstraint(fields=('attempt', 'position'), name='unique_attempt_position'),
+            model_name="attemptitem",
+            constraint=models.UniqueConstraint(
+                fields=("attempt", "position"), name="unique_attempt_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('dont_know', False), ('answer__isnull', True), _connector='OR'), name='dont_know_has_no_answer'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("dont_know", False), ("answer__isnull", True), _connector="OR"),
+                name="dont_know_has_no_answer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='score_in_unit_interval'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 1)), name="score_in_unit_interval"
+            ),
         ),
     ]

@@ -5,78 +5,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Bank',
+            name="Bank",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bank_id', models.SlugField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('meta', models.JSONField(help_text='bank.yaml as loaded: domains, level descriptors, skills')),
-                ('synced_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("bank_id", models.SlugField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "meta",
+                    models.JSONField(help_text="bank.yaml as loaded: domains, level descriptors, skills"),
+                ),
+                ("synced_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, default='')),
-                ('kind', models.CharField(choices=[('fixed', 'Fixed form'), ('adaptive', 'Adaptive')], max_length=10)),
-                ('time_limit_seconds', models.PositiveIntegerField()),
-                ('pass_mark', models.FloatField(blank=True, help_text='fraction of the maximum score', null=True)),
-                ('item_ids', models.JSONField(default=list, help_text='fixed form: item ids in order')),
-                ('blueprint', models.JSONField(blank=True, default=dict)),
-                ('is_active', models.BooleanField(default=True)),
-                ('bank', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='itembank.bank')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, default="")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("fixed", "Fixed form"), ("adaptive", "Adaptive")], max_length=10
+                    ),
+                ),
+                ("time_limit_seconds", models.PositiveIntegerField()),
+                (
+                    "pass_mark",
+                    models.FloatField(blank=True, help_text="fraction of the maximum score", null=True),
+                ),
+                ("item_ids", models.JSONField(default=list, help_text="fixed form: item ids in order")),
+                ("blueprint", models.JSONField(blank=True, default=dict)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "bank",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="itembank.bank",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_id', models.CharField(max_length=80)),
-                ('is_active', models.BooleanField(default=True, help_text="False once the item's file is removed")),
-                ('bank', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='itembank.bank')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("item_id", models.CharField(max_length=80)),
+                (
+                    "is_active",
+                    models.BooleanField(default=True, help_text="False once the item's file is removed"),
+                ),
+                (
+                    "bank",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="itembank.bank"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item_id'],
+                "ordering": ["item_id"],
             },
         ),
         migrations.CreateModel(
-            name='ItemVersion',
+            name="ItemVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_hash', models.CharField(max_length=16)),
-                ('kind', models.CharField(max_length=30)),
-                ('domain', models.CharField(max_length=60)),
-                ('data', models.JSONField()),
-                ('figure_svg', models.TextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='itembank.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=16)),
+                ("kind", models.CharField(max_length=30)),
+                ("domain", models.CharField(max_length=60)),
+                ("data", models.JSONField()),
+                ("figure_svg", models.TextField(blank=True, default="")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="itembank.item",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item__item_id', '-created_at'],
+                "ordering": ["item__item_id", "-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='item',
-            name='current_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='itembank.itemversion'),
+            model_name="item",
+            name="current_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="itembank.itemversion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='itemversion',
-            constraint=models.UniqueConstraint(fields=('item', 'content_hash'), name='unique_item_version'),
+            model_name="itemversion",
+            constraint=models.UniqueConstraint(fields=("item", "content_hash"), name="unique_item_version"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('bank', 'item_id'), name='unique_item_per_bank'),
+            model_name="item",
+            constraint=models.UniqueConstraint(fields=("bank", "item_id"), name="unique_item_per_bank"),
         ),
     ]

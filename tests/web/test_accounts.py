@@ -1,0 +1,53 @@
+"""Sign up, log in, log out with Django auth and the password validators."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signing_up_with_a_good_password_logs_the_learner_in(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        reverse("signup"), {"username": "erin", "password1": PASSWORD, "password2": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "Signed in as <strong>erin</strong>" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [("password", "too common"), ("12345678901", "entirely numeric"), ("short", "too short")],
+)
+def test_weak_passwords_are_refused_with_the_reason(client, password: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        reverse("signup"), {"username": "erin", "password1": password, "password2": password}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not get_user_model().objects.filter(username="erin").exists()
+
+
+def test_signup_returns_to_the_page_that_asked_for_an_account(client) -> None:  # type: ignore[no-untyped-def]
+    data = {"username": "erin", "password1": PASSWORD, "password2": PASSWORD, "next": "/assessments/x/"}
+    assert client.post(reverse("signup"), data)["Location"] == "/assessments/x/"
+    client.logout()
+    data = {"username": "fred", "password1": PASSWORD, "password2": PASSWORD, "next": "https://evil.example/"}
+    assert client.post(reverse("signup"), data)["Location"] == reverse("home")
+
+
+def test_log_in_and_log_out(client, ada) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD}, follow=True)
+    assert "Signed in as <strong>ada</strong>" in response.content.decode()
+    response = client.post(reverse("logout"), follow=True)
+    assert "Log in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_password_is_refused(client, ada) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(reverse("login"), {"username": "ada", "password": "nope"})
+    assert "didn&#x27;t match" in response.content.decode() or "didn't match" in response.content.decode()

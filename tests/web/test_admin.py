@@ -1,0 +1,47 @@
+"""Staff see items, assessments, attempts and responses in the Django admin; others do not."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from adaptest.bank import DONT_KNOW
+from adaptest.web.assessments.services import attempt_start, response_save
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "admin:itembank_item_changelist",
+    "admin:itembank_itemversion_changelist",
+    "admin:itembank_assessment_changelist",
+    "admin:assessments_attempt_changelist",
+    "admin:assessments_response_changelist",
+]
+
+
+@pytest.fixture
+def one_response(ada, certification):  # type: ignore[no-untyped-def]
+    attempt = attempt_start(user=ada, assessment=certification, now=timezone.now())
+    response_save(attempt=attempt, position=1, answer=DONT_KNOW, now=timezone.now())
+    return attempt
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_staff_see_content_and_attempts(client, ben, one_response, page: str) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(ben)
+    response = client.get(reverse(page))
+    assert response.status_code == 200
+
+
+def test_staff_see_an_attempt_in_detail(client, ben, one_response) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(ben)
+    html = client.get(reverse("admin:assessments_attempt_change", args=[one_response.pk])).content.decode()
+    assert "ada" in html and "Deep Learning Fundamentals" in html
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_learners_are_kept_out_of_the_admin(client, dan, page: str) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(dan)
+    response = client.get(reverse(page))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -1,0 +1,128 @@
+"""A new learner signs up and takes the certification exam in Debian's Chromium, every kind by hand.
+
+Screenshots of a question page, the result page and a review page land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adaptest.web.assessments.models import Attempt
+from tests.conftest import CHROMIUM, PASSWORD
+from tests.web.exam import wrong_answer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def page(live_server, settings, shipped_bank) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        tab = browser.new_page(viewport={"width": 1200, "height": 900})
+        tab.set_default_timeout(15_000)
+        yield tab
+        browser.close()
+
+
+def _answer(page, slot, answer: Any) -> None:  # type: ignore[no-untyped-def]
+    """Enter ``answer`` in the page's controls, the way a person would."""
+    item = slot.item_version.parsed
+    shown = item.presentation(slot.display_seed)
+    kind = item.kind
+    if kind in ("single_choice", "multiple_choice"):
+        chosen = [answer] if kind == "single_choice" else answer
+        tokens = {o["id"]: f"o{i}" for i, o in enumerate(shown["options"], start=1)}
+        for option_id in chosen:
+            page.check(f"input[value={tokens[option_id]}]")
+    elif kind in ("numeric", "short_text"):
+        page.fill("#answer-value", str(answer))
+    elif kind == "numeric_tuple":
+        for name, value in answer.items():
+            page.fill(f"#field-{name}", str(value))
+    elif kind == "matrix":
+        for r, row in enumerate(answer):
+            for c, value in enumerate(row):
+                page.fill(f"input[name=cell-{r}-{c}]", str(value))
+    elif kind == "ordering":
+        _order_by_keyboard(page, shown, answer)
+
+
+def _order_by_keyboard(page, shown: dict[str, Any], order: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Tab to each block's position selector and press the arrow key until it shows the position."""
+    tokens = {b["id"]: f"b{i}" for i, b in enumerate(shown["blocks"], start=1)}
+    page.focus(f"#position-{tokens[order[0]]}")
+    for position, block_id in enumerate(order, start=1):
+        selector = f"#position-{tokens[block_id]}"
+        page.focus(selector)
+        for _ in range(position):
+            page.keyboard.press("ArrowDown")
+        assert page.input_value(selector) == str(position)
+
+
+def test_a_new_learner_takes_the_exam_and_reviews_their_answers(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Sign up").click()
+    page.fill("#id_username", "grace")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("link", name="Deep Learning Fundamentals — Certification Exam").click()
+    page.get_by_role("button", name="Start the exam").click()
+
+    attempt = Attempt.objects.get(user__username="grace")
+    slots = list(attempt.slots.select_related("item_version").order_by("position"))
+    wrong_at = next(s.position for s in slots if s.item_version.kind == "single_choice")
+    dont_know_at = next(s.position for s in slots if s.item_version.kind == "numeric")
+    kinds_answered = set()
+    for slot in slots:
+        assert page.get_by_role("heading", name=f"Question {slot.position} of 20").is_visible()
+        item = slot.item_version.parsed
+        if slot.position == dont_know_at:
+            page.get_by_role("button", name="I don't know yet").click()
+            continue
+        _answer(page, slot, wrong_answer(item) if slot.position == wrong_at else item.key_answer())
+        kinds_answered.add(item.kind)
+        if item.kind == "ordering":
+            page.screenshot(path=str(ARTIFACTS / "question-ordering.png"), full_page=True)
+        page.get_by_role("button", name="Save and review" if slot.position == 20 else "Save and next").click()
+    assert kinds_answered == {
+        "single_choice",
+        "multiple_choice",
+        "numeric",
+        "numeric_tuple",
+        "short_text",
+        "ordering",
+        "matrix",
+    }
+
+    assert page.get_by_text("You have answered 20 of 20 questions.").is_visible()
+    page.get_by_role("button", name="Submit the exam").click()
+    assert page.get_by_role("heading", name="Your result").is_visible()
+    assert page.locator(".score-value").inner_text() == "90%"
+    assert page.get_by_text("Passed").first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "result.png"), full_page=True)
+
+    page.get_by_role("link", name=f"Question {wrong_at}", exact=True).click()
+    assert page.get_by_role("heading", name="What you selected").is_visible()
+    assert page.get_by_role("heading", name="Correct answer").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
+    if wrong_at < 20:
+        page.get_by_role("link", name="Next").click()
+        assert page.get_by_role("heading", name=f"Question {wrong_at + 1} of 20").is_visible()
+    page.goto(f"{live_server.url}/attempts/{attempt.pk}/review/{dont_know_at}/")
+    assert page.get_by_role("heading", name="You answered “I don't know yet”").is_visible()
