@@ -15,6 +15,7 @@ ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_l
 DomainId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
 SkillId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 LEVELS = ("beginning", "developing", "accomplished")
+DEFAULT_TIME_LIMIT_MINUTES = 30
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -104,7 +105,7 @@ class AssessmentDefinition(Strict):
     title: Text
     description: Text | None = None
     kind: Literal["fixed", "adaptive"]
-    time_limit_minutes: Annotated[float, Field(gt=0, le=24 * 60)]
+    time_limit_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = DEFAULT_TIME_LIMIT_MINUTES
     pass_mark: Annotated[float, Field(gt=0, le=1)] | None = None
     items: list[ItemId] = Field(default_factory=list)
     blueprint: dict[DomainId, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)

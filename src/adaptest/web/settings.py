@@ -97,6 +97,3 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("ADAPTEST_SECURE_COOKIE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-
-# Default time limit when an assessment file does not give one (minutes).
-ADAPTEST_DEFAULT_TIME_LIMIT_MINUTES = env.integer("ADAPTEST_DEFAULT_TIME_LIMIT_MINUTES", 30, minimum=1)
