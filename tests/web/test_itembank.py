@@ -33,7 +33,9 @@ def test_an_edited_item_gets_a_new_version_and_old_responses_keep_theirs(tmp_pat
     bank_sync(folder=load_bank(root))
     attempt = attempt_start(user=ada, assessment=Assessment.objects.get(), now=timezone.now())
     first = attempt.slots.get(position=1)
-    response_save(attempt=attempt, position=1, answer=first.item_version.parsed.key_answer(), now=timezone.now())
+    response_save(
+        attempt=attempt, position=1, answer=first.item_version.parsed.key_answer(), now=timezone.now()
+    )
 
     path = next((root / "items").rglob(f"{first.item_version.item.item_id}.yaml"))
     path.write_text(path.read_text() + "\n# a comment changes nothing a learner sees\n")
@@ -52,7 +54,9 @@ def test_an_item_removed_from_the_files_is_retired(tmp_path: Path) -> None:
     root = tmp_path / "bank"
     shutil.copytree(DEEP_LEARNING_BANK, root)
     bank_sync(folder=load_bank(root))
-    unused = sorted(set(load_bank(root).items) - set(load_bank(root).assessments["dl-fundamentals-cert"].items))[0]
+    unused = sorted(
+        set(load_bank(root).items) - set(load_bank(root).assessments["dl-fundamentals-cert"].items)
+    )[0]
     next((root / "items").rglob(f"{unused}.yaml")).unlink()
     assert bank_sync(folder=load_bank(root)).retired_items == 1
     assert not Item.objects.get(item_id=unused).is_active

@@ -34,10 +34,6 @@ def _tokens(entries: list[dict[str, Any]], prefix: str) -> dict[str, str]:
     return {f"{prefix}{i}": entry["id"] for i, entry in enumerate(entries, start=1)}
 
 
-def _unknown(token: str) -> AnswerError:
-    return AnswerError(f"{token!r} is not one of this question's choices.")
-
-
 def answer_from_fields(item: GradableItem, presentation: dict[str, Any], fields: Fields) -> object | None:
     kind = item.kind
     if kind in ("single_choice", "multiple_choice"):
@@ -45,7 +41,10 @@ def answer_from_fields(item: GradableItem, presentation: dict[str, Any], fields:
         chosen = [value for value in fields.get("choice", []) if value]
         if not chosen:
             return None
-        ids = [tokens[token] if token in tokens else _raise(_unknown(token)) for token in chosen]
+        unknown = [token for token in chosen if token not in tokens]
+        if unknown:
+            raise AnswerError(f"{unknown[0]!r} is not one of this question's choices.")
+        ids = [tokens[token] for token in chosen]
         return ids if kind == "multiple_choice" else ids[0]
     if kind in ("numeric", "short_text"):
         return _one(fields, "value") or None
@@ -61,10 +60,6 @@ def answer_from_fields(item: GradableItem, presentation: dict[str, Any], fields:
     if kind == "ordering":
         return _order_from_positions(presentation, fields)
     raise AnswerError(f"Unsupported question kind {kind!r}.")
-
-
-def _raise(error: AnswerError) -> str:
-    raise error
 
 
 def _order_from_positions(presentation: dict[str, Any], fields: Fields) -> list[str] | None:
@@ -111,8 +106,10 @@ def fields_from_answer(item: GradableItem, presentation: dict[str, Any], answer:
 
 def widget_context(item: GradableItem, presentation: dict[str, Any], fields: Fields) -> dict[str, Any]:
     """What the kind's template needs: public data plus the current entries."""
-    context: dict[str, Any] = {"kind": item.kind, **presentation}
+    context: dict[str, Any] = {"template": item.kind, **presentation}
     if "options" in presentation:
+        context["template"] = "choice"
+        context["multiple"] = item.kind == "multiple_choice"
         chosen = set(fields.get("choice", []))
         context["options"] = [
             {"token": token, "text": o["text"], "checked": token in chosen}

@@ -15,7 +15,7 @@ from django.db.models import Sum
 
 from adaptest.bank import DONT_KNOW, AnswerError, DontKnow, grade
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
-from adaptest.web.itembank.models import Assessment, Item
+from adaptest.web.itembank.models import Assessment, Item, ItemVersion
 
 
 class AssessmentError(Exception):
@@ -81,7 +81,7 @@ def _open_attempt(user: object, assessment: Assessment, now: datetime) -> Attemp
     return attempt
 
 
-def _current_versions(assessment: Assessment) -> list:  # type: ignore[type-arg]
+def _current_versions(assessment: Assessment) -> list[ItemVersion]:
     items = {
         i.item_id: i
         for i in Item.objects.filter(
