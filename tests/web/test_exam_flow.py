@@ -190,3 +190,21 @@ def test_figures_are_served_to_the_taker_as_inert_svg(ada_client, certification)
     assert response["Content-Type"] == "image/svg+xml"
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response.content.lstrip().startswith(b"<svg") or b"<svg" in response.content[:200]
+
+
+def test_a_late_malformed_answer_still_gets_the_time_up_message(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(ada_client, certification)
+    with time_machine.travel(attempt.deadline + timedelta(seconds=1)):
+        response = ada_client.post(
+            question_url(attempt, 1), {"position-b1": "1", "position-b2": "1"}, follow=True
+        )
+    assert "Time is up" in response.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.EXPIRED
+
+
+def test_the_question_page_says_when_the_saved_answer_is_dont_know(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(ada_client, certification)
+    ada_client.post(question_url(attempt, 2), {"action": "dont_know"})
+    page = ada_client.get(question_url(attempt, 2)).content.decode()
+    assert "Your current answer: “I don't know yet”" in page

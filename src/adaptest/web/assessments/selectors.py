@@ -33,6 +33,10 @@ def attempt_open_for_user(*, user: Any, assessment: Assessment) -> Attempt | Non
     return Attempt.objects.filter(user=user, assessment=assessment, status=Attempt.Status.IN_PROGRESS).first()
 
 
+def attempt_slot(*, attempt: Attempt, position: int) -> AttemptItem:
+    return attempt.slots.select_related("item_version").get(position=position)
+
+
 @dataclass(frozen=True)
 class QuestionPage:
     slot: AttemptItem
@@ -49,6 +53,11 @@ class QuestionPage:
     @property
     def answered_count(self) -> int:
         return len(self.answered)
+
+    @property
+    def state(self) -> str | None:
+        """How the current question stands: "answered", "dont_know" or None."""
+        return self.answered.get(self.position)
 
 
 def question_page(

@@ -18,6 +18,13 @@ from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.itembank.models import Assessment, Item, ItemVersion
 
 
+LATE_ANSWER = (
+    "Time is up: this answer arrived after the deadline and was not saved. "
+    "Your exam was submitted with the answers saved before the deadline."
+)
+ALREADY_SUBMITTED = "This exam has already been submitted; answers can no longer change."
+
+
 class AssessmentError(Exception):
     """A request the rules refuse; the message is shown to the learner as it is."""
 
@@ -165,17 +172,22 @@ def _lock(attempt: Attempt) -> Attempt:
     return Attempt.objects.select_for_update().select_related("assessment").get(pk=attempt.pk)
 
 
+def attempt_require_open(*, attempt: Attempt, now: datetime) -> None:
+    """Raise AttemptClosed unless answers may still be saved; finishes an attempt that ran out of time."""
+    if attempt_expire_if_due(attempt=attempt, now=now):
+        raise AttemptClosed(attempt, LATE_ANSWER)
+    if attempt.status == Attempt.Status.SUBMITTED:
+        raise AttemptClosed(attempt, ALREADY_SUBMITTED)
+
+
 def _require_open(attempt: Attempt, now: datetime) -> None:
+    """The same check on a row already locked by the caller."""
     if attempt.is_open and now >= attempt.deadline:
         _finish(attempt, status=Attempt.Status.EXPIRED, finished_at=attempt.deadline)
     if attempt.status == Attempt.Status.EXPIRED:
-        raise AttemptClosed(
-            attempt,
-            "Time is up: this answer arrived after the deadline and was not saved. "
-            "Your exam was submitted with the answers saved before the deadline.",
-        )
+        raise AttemptClosed(attempt, LATE_ANSWER)
     if attempt.status == Attempt.Status.SUBMITTED:
-        raise AttemptClosed(attempt, "This exam has already been submitted; answers can no longer change.")
+        raise AttemptClosed(attempt, ALREADY_SUBMITTED)
 
 
 def _finish(attempt: Attempt, *, status: str, finished_at: datetime) -> None:
@@ -196,6 +208,7 @@ __all__ = [
     "AttemptClosed",
     "SaveResult",
     "attempt_expire_if_due",
+    "attempt_require_open",
     "attempt_start",
     "attempt_submit",
     "attempt_visit",

@@ -87,11 +87,13 @@ def _save_and_move(request: HttpRequest, attempt: Attempt, position: int, count:
     action = request.POST.get("action", "next")
     fields = fields_from_post(request.POST)
     try:
+        services.attempt_require_open(attempt=attempt, now=timezone.now())
         if action == "dont_know":
             services.response_save(attempt=attempt, position=position, answer=DONT_KNOW, now=timezone.now())
         else:
-            page = selectors.question_page(attempt=attempt, position=position, now=timezone.now())
-            answer = answer_from_fields(page.item, page.item.presentation(page.slot.display_seed), fields)
+            slot = selectors.attempt_slot(attempt=attempt, position=position)
+            item = slot.item_version.parsed
+            answer = answer_from_fields(item, item.presentation(slot.display_seed), fields)
             if answer is not None:
                 services.response_save(attempt=attempt, position=position, answer=answer, now=timezone.now())
     except services.AttemptClosed as closed:
