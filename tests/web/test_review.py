@@ -97,3 +97,17 @@ def test_the_review_stays_hidden_while_the_exam_is_open(client, ada, certificati
         args = [attempt.pk, 1] if name == "review" else [attempt.pk]
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and "/questions/" in response["Location"]
+
+
+def test_a_grid_answer_is_reviewed_cell_by_cell(client, ada, certification) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(ada)
+    attempt = start(client, certification)
+    position = _position(attempt, "matrix")
+    key = item_at(attempt, position).key_answer()
+    answer = [list(row) for row in key]
+    answer[0][0] += 1000
+    post_answer(client, attempt, position, answer)
+    client.post(reverse("submit", args=[attempt.pk]))
+    html = _review(client, attempt, position)
+    assert html.count('<td class="bad">') == 1
+    assert html.count('<td class="good">') == sum(len(row) for row in key) - 1

@@ -13,6 +13,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
+from adaptest.bank.kinds import MatrixItem
+from adaptest.bank.kinds.numbers import format_number
 from adaptest.bank.outcome import DONT_KNOW, FeedbackPart, Remark, Role
 from adaptest.web.assessments.answer_forms import Fields, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
@@ -113,6 +115,20 @@ class ReviewEntry:
     response: Response | None
     outcome: Outcome
     answer_text: str
+
+    @property
+    def grid(self) -> list[list[dict[str, Any]]] | None:
+        """For grid items: each cell's given and expected value and whether it earned credit."""
+        if not isinstance(self.item, MatrixItem) or self.response is None or self.response.dont_know:
+            return None
+        tolerance = self.item.tolerance
+        return [
+            [
+                {"given": format_number(g), "expected": format_number(e), "ok": tolerance.accepts(e, g)}
+                for g, e in zip(given_row, key_row, strict=True)
+            ]
+            for given_row, key_row in zip(self.response.answer, self.item.answer, strict=True)
+        ]
 
     @property
     def status(self) -> str:

@@ -17,7 +17,6 @@ from adaptest.bank import DONT_KNOW, AnswerError, DontKnow, grade
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.itembank.models import Assessment, Item, ItemVersion
 
-
 LATE_ANSWER = (
     "Time is up: this answer arrived after the deadline and was not saved. "
     "Your exam was submitted with the answers saved before the deadline."
