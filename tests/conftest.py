@@ -112,6 +112,12 @@ def ben(db, django_user_model):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def cora(db, django_user_model):  # type: ignore[no-untyped-def]
+    """An organisation admin: until a learner shares a result with her organisation, she sees nothing."""
+    return _persona(django_user_model, "cora")
+
+
+@pytest.fixture
 def dan(db, django_user_model):  # type: ignore[no-untyped-def]
     """An outsider who must never see anyone else's attempts."""
     return _persona(django_user_model, "dan")

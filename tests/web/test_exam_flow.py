@@ -166,10 +166,11 @@ def test_answers_cannot_change_after_submission(ada_client, certification) -> No
     assert not Response.objects.exists()
 
 
-def test_an_outsider_sees_none_of_another_learners_pages(client, ada, dan, certification) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("viewer", ["cora", "dan"])
+def test_nobody_else_sees_a_learners_pages(client, ada, cora, dan, certification, viewer: str) -> None:  # type: ignore[no-untyped-def]
     client.force_login(ada)
     attempt = start(client, certification)
-    client.force_login(dan)
+    client.force_login({"cora": cora, "dan": dan}[viewer])
     for url in (
         question_url(attempt, 1),
         reverse("submit", args=[attempt.pk]),

@@ -109,10 +109,10 @@ def load_bank(root: Path | str) -> Bank:
         out.add(root, 1, NO_ID, "bank folder not found")
         raise BankInvalid(out.problems)
     meta = _load_meta(root / "bank.yaml", out)
-    items, item_docs = _load_items(root, out)
+    items, item_docs, readable = _load_items(root, out)
     assessments, assessment_docs = _load_assessments(root, out)
     if meta is not None:
-        _check_references(root, meta, out)
+        _check_references(root, meta, readable, out)
         _check_assessments(meta, items, assessments, assessment_docs, out)
     if out.problems or meta is None:
         raise BankInvalid(out.problems)
@@ -174,10 +174,13 @@ def _yaml_files(folder: Path) -> Iterable[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def _load_items(root: Path, out: _Collector) -> tuple[dict[str, GradableItem], dict[str, SourceDocument]]:
+def _load_items(
+    root: Path, out: _Collector
+) -> tuple[dict[str, GradableItem], dict[str, SourceDocument], list[SourceDocument]]:
     """Parse every item file; rules that need no valid schema run even on invalid items."""
     items: dict[str, GradableItem] = {}
     docs: dict[str, SourceDocument] = {}
+    readable: list[SourceDocument] = []
     first_seen: dict[str, SourceDocument] = {}
     folder = root / "items"
     paths = list(_yaml_files(folder)) if folder.is_dir() else []
@@ -187,6 +190,7 @@ def _load_items(root: Path, out: _Collector) -> tuple[dict[str, GradableItem], d
         doc = _read(path, out)
         if doc is None:
             continue
+        readable.append(doc)
         raw_id = doc.data.get("id")
         item = _load_item(doc, out)
         if isinstance(raw_id, str) and raw_id in first_seen:
@@ -198,7 +202,7 @@ def _load_items(root: Path, out: _Collector) -> tuple[dict[str, GradableItem], d
         if item is not None:
             items[item.id] = item
             docs[item.id] = doc
-    return items, docs
+    return items, docs, readable
 
 
 def _load_item(doc: SourceDocument, out: _Collector) -> GradableItem | None:
@@ -230,24 +234,13 @@ def _add_problems(
         out.add(doc.path, doc.line_of(loc), item_id, f"{where}: {message}")
 
 
-def _check_references(root: Path, meta: BankMeta, out: _Collector) -> None:
+def _check_references(root: Path, meta: BankMeta, docs: list[SourceDocument], out: _Collector) -> None:
     """Cross-file rules on every readable item file, valid or not: domains, skills, figures."""
     domains = {d.id for d in meta.domains}
     skill_domain = {s.id: s.domain for s in meta.skills}
-    folder = root / "items"
-    for path in _yaml_files(folder) if folder.is_dir() else []:
-        try:
-            doc = read_yaml(path)
-        except YamlSyntaxError:
-            continue  # already reported
-        if not isinstance(doc.data, dict):
-            continue
-        _add_problems(
-            doc,
-            str(doc.data.get("id", NO_ID)),
-            _reference_problems(root, doc.data, domains, skill_domain),
-            out,
-        )
+    for doc in docs:
+        item_id = str(doc.data.get("id", NO_ID))
+        _add_problems(doc, item_id, _reference_problems(root, doc.data, domains, skill_domain), out)
 
 
 def _reference_problems(

@@ -138,3 +138,15 @@ def test_stats_counts_items_by_domain_and_kind() -> None:
     assert set(stats["items_by_domain"]) == {"foundations", "improving_networks", "cnn", "sequence_models"}
     assert stats["skills"] == len(bank.meta.skills)
     assert isinstance(stats["skills_under_3_items"], list)
+
+
+def test_a_missing_bank_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("bank", "validate", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "bank folder not found" in result.stdout
+
+
+def test_the_command_without_arguments_shows_its_help() -> None:
+    result = run_cli()
+    assert result.returncode == 2
+    assert "bank" in result.stdout and "serve" in result.stdout
