@@ -117,31 +117,41 @@ def attempt_expire_if_due(*, attempt: Attempt, now: datetime) -> bool:
 def response_save(*, attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
     """Grade and store the answer at ``position``; the same answer twice changes nothing.
 
-    Raises AttemptClosed after the deadline (finishing the attempt) or after submission, and
-    AnswerError for a malformed answer (nothing is stored).
+    Raises AttemptClosed after the deadline (finishing the attempt, committed) or after submission,
+    and AnswerError for a malformed answer (nothing is stored).
     """
+    attempt_require_open(attempt=attempt, now=now)
     with transaction.atomic():
         locked = _lock(attempt)
-        _require_open(locked, now)
-        slot = locked.slots.select_related("item_version").get(position=position)
-        item = slot.item_version.parsed
-        if answer is DONT_KNOW:
-            stored, outcome = None, grade(item, DONT_KNOW)
-        else:
-            stored = item.parse_answer(answer)
-            outcome = grade(item, stored)
-        response = Response.objects.filter(slot=slot).first()
-        dont_know = answer is DONT_KNOW
-        if response is not None and response.answer == stored and response.dont_know == dont_know:
-            return SaveResult(response, changed=False)
-        if response is None:
-            response = Response(slot=slot, first_saved_at=now, revisions=0)
-        response.answer, response.dont_know = stored, dont_know
-        response.score, response.correct = outcome.score, outcome.correct
-        response.saved_at = now
-        response.revisions += 1
-        response.save()
+        # Raising inside this block would roll back, so a close that raced us is handled after it.
+        result = _store(locked, position, answer, now) if _accepts_answers(locked, now) else None
     attempt.refresh_from_db()
+    if result is None:
+        attempt_require_open(attempt=attempt, now=now)
+        raise AttemptClosed(attempt, ALREADY_SUBMITTED)
+    return result
+
+
+def _accepts_answers(attempt: Attempt, now: datetime) -> bool:
+    return attempt.is_open and now < attempt.deadline
+
+
+def _store(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
+    slot = attempt.slots.select_related("item_version").get(position=position)
+    item = slot.item_version.parsed
+    dont_know = answer is DONT_KNOW
+    stored = None if dont_know else item.parse_answer(answer)
+    outcome = grade(item, DONT_KNOW if dont_know else stored)
+    response = Response.objects.filter(slot=slot).first()
+    if response is not None and response.answer == stored and response.dont_know == dont_know:
+        return SaveResult(response, changed=False)
+    if response is None:
+        response = Response(slot=slot, first_saved_at=now, revisions=0)
+    response.answer, response.dont_know = stored, dont_know
+    response.score, response.correct = outcome.score, outcome.correct
+    response.saved_at = now
+    response.revisions += 1
+    response.save()
     return SaveResult(response, changed=True)
 
 
@@ -174,16 +184,6 @@ def _lock(attempt: Attempt) -> Attempt:
 def attempt_require_open(*, attempt: Attempt, now: datetime) -> None:
     """Raise AttemptClosed unless answers may still be saved; finishes an attempt that ran out of time."""
     if attempt_expire_if_due(attempt=attempt, now=now):
-        raise AttemptClosed(attempt, LATE_ANSWER)
-    if attempt.status == Attempt.Status.SUBMITTED:
-        raise AttemptClosed(attempt, ALREADY_SUBMITTED)
-
-
-def _require_open(attempt: Attempt, now: datetime) -> None:
-    """The same check on a row already locked by the caller."""
-    if attempt.is_open and now >= attempt.deadline:
-        _finish(attempt, status=Attempt.Status.EXPIRED, finished_at=attempt.deadline)
-    if attempt.status == Attempt.Status.EXPIRED:
         raise AttemptClosed(attempt, LATE_ANSWER)
     if attempt.status == Attempt.Status.SUBMITTED:
         raise AttemptClosed(attempt, ALREADY_SUBMITTED)
