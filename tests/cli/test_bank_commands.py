@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -150,3 +151,19 @@ def test_the_command_without_arguments_shows_its_help() -> None:
     result = run_cli()
     assert result.returncode == 2
     assert "bank" in result.stdout and "serve" in result.stdout
+
+
+def test_sync_and_manage_reach_the_database_through_django(tmp_path: Path) -> None:
+    env = {**os.environ, "ADAPTEST_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": ""}
+
+    def adaptest(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "adaptest.cli.main", *args]
+        return subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+
+    assert adaptest("manage", "migrate", "--verbosity", "0").returncode == 0
+    first, second = adaptest("bank", "sync"), adaptest("bank", "sync")
+    assert re.search(r"bank deep-learning: \d+ new item\(s\), \d+ new version\(s\)", first.stdout), (
+        first.stderr
+    )
+    assert "0 new item(s), 0 new version(s), 0 retired" in second.stdout
+    assert (tmp_path / "data" / "adaptest.sqlite3").exists()
