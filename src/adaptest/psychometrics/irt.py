@@ -21,9 +21,11 @@ EPS = 1e-10
 
 
 def logistic(x: ArrayLike) -> FloatArray:
-    """The logistic function :math:`\\sigma(x) = 1 / (1 + e^{-x})`, overflow-safe."""
-    x = np.asarray(x, dtype=np.float64)
-    return np.exp(-np.logaddexp(0.0, -x))
+    """The logistic function :math:`\\sigma(x) = 1 / (1 + e^{-x}) = \\tfrac12 (1 + \\tanh(x/2))`.
+
+    The tanh form never overflows and is several times faster than exp/log formulations.
+    """
+    return 0.5 + 0.5 * np.tanh(0.5 * np.asarray(x, dtype=np.float64))
 
 
 def probability(theta: ArrayLike, a: ArrayLike = 1.0, b: ArrayLike = 0.0, c: ArrayLike = 0.0) -> FloatArray:
@@ -33,7 +35,7 @@ def probability(theta: ArrayLike, a: ArrayLike = 1.0, b: ArrayLike = 0.0, c: Arr
     """
     c = np.asarray(c, dtype=np.float64)
     p = c + (1.0 - c) * logistic(np.asarray(a) * (np.asarray(theta) - np.asarray(b)))
-    return np.clip(p, EPS, 1.0 - EPS)
+    return np.asarray(np.clip(p, EPS, 1.0 - EPS), dtype=np.float64)
 
 
 def information(theta: ArrayLike, a: ArrayLike = 1.0, b: ArrayLike = 0.0, c: ArrayLike = 0.0) -> FloatArray:
@@ -45,18 +47,23 @@ def information(theta: ArrayLike, a: ArrayLike = 1.0, b: ArrayLike = 0.0, c: Arr
     """
     a = np.asarray(a, dtype=np.float64)
     c = np.asarray(c, dtype=np.float64)
+    if not np.any(c):  # 2PL: the common case, and a hot path in item selection
+        p = logistic(a * (np.asarray(theta) - np.asarray(b)))
+        return np.asarray(a**2 * p * (1.0 - p), dtype=np.float64)
     p = probability(theta, a, b, c)
-    return a**2 * ((p - c) ** 2 / (1.0 - c) ** 2) * ((1.0 - p) / p)
+    return np.asarray(a**2 * ((p - c) ** 2 / (1.0 - c) ** 2) * ((1.0 - p) / p), dtype=np.float64)
 
 
-def log_likelihood(theta: ArrayLike, responses: ArrayLike, a: ArrayLike, b: ArrayLike, c: ArrayLike = 0.0) -> FloatArray:
+def log_likelihood(
+    theta: ArrayLike, responses: ArrayLike, a: ArrayLike, b: ArrayLike, c: ArrayLike = 0.0
+) -> FloatArray:
     """Log-likelihood of 0/1 ``responses`` (last axis: items), summed over items.
 
     .. math:: \\ell(\\theta) = \\sum_j u_j \\log P_j(\\theta) + (1 - u_j) \\log(1 - P_j(\\theta))
     """
     u = np.asarray(responses, dtype=np.float64)
     p = probability(np.asarray(theta)[..., None], a, b, c)
-    return np.sum(u * np.log(p) + (1.0 - u) * np.log1p(-p), axis=-1)
+    return np.asarray(np.sum(u * np.log(p) + (1.0 - u) * np.log1p(-p), axis=-1), dtype=np.float64)
 
 
 __all__ = ["EPS", "FloatArray", "information", "log_likelihood", "logistic", "probability"]
