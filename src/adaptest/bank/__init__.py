@@ -3,6 +3,7 @@
 Pure Python — no Django. See docs/bank-format.md for the file format.
 """
 
+from adaptest.bank.calibration_hints import item_pool
 from adaptest.bank.grading import grade
 from adaptest.bank.kinds import ITEM_KINDS, GradableItem
 from adaptest.bank.loader import Bank, BankInvalid, Problem, item_content_hash, load_bank, parse_item
@@ -29,6 +30,7 @@ __all__ = [
     "Skill",
     "bank_stats",
     "grade",
+    "item_pool",
     "item_content_hash",
     "load_bank",
     "parse_item",

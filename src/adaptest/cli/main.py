@@ -9,8 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from adaptest.bank import BankInvalid, bank_stats, load_bank
+from adaptest.bank import BankInvalid, bank_stats, item_pool, load_bank
 from adaptest.content import DEEP_LEARNING_BANK
+from adaptest.psychometrics.simulation import DESIGNS, simulate
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +40,21 @@ def _parser() -> argparse.ArgumentParser:
     sync = bank.add_parser("sync", help="copy a bank into the database (new item versions by content hash)")
     sync.add_argument("path", nargs="?", type=Path, default=DEEP_LEARNING_BANK)
     sync.set_defaults(handler=lambda a: _django("sync_bank", str(a.path)))
+
+    simulate = commands.add_parser("simulate", help="run a seeded simulation of an adaptive test design")
+    simulate.add_argument(
+        "--design",
+        required=True,
+        choices=sorted(DESIGNS),
+        help="a built-in design (see docs/psychometrics.md)",
+    )
+    simulate.add_argument("--seed", type=int, default=0)
+    simulate.add_argument("--takers", type=int, help="override the design's number of simulated takers")
+    simulate.add_argument(
+        "--bank", type=Path, help="run the design on this bank's items instead of a random bank"
+    )
+    simulate.add_argument("--json", action="store_true", help="print one JSON object")
+    simulate.set_defaults(handler=_simulate)
 
     serve = commands.add_parser("serve", help="migrate, sync the shipped bank and serve the web app")
     serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
@@ -80,6 +96,29 @@ def _bank_stats(args: argparse.Namespace) -> int:
     else:
         for key, value in stats.items():
             print(f"{key}: {value}")
+    return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    pool = None
+    if args.bank is not None:
+        try:
+            pool = item_pool(load_bank(args.bank))
+        except BankInvalid as invalid:
+            print(
+                f"{len(invalid.problems)} problem(s): run `adaptest bank validate {args.bank}`",
+                file=sys.stderr,
+            )
+            return 1
+    if args.takers is not None and args.takers < 2:
+        print("--takers must be at least 2", file=sys.stderr)
+        return 2
+    metrics = simulate(args.design, seed=args.seed, pool=pool, takers=args.takers)
+    if args.json:
+        print(json.dumps(metrics, indent=2))
+    else:
+        for key, value in metrics.items():
+            print(f"{key}: {value:.4f}" if isinstance(value, float) else f"{key}: {value}")
     return 0
 
 

@@ -87,8 +87,8 @@ class ResponseData:
             raise ValueError("correct must hold only 0 and 1")
         _check_indices(self.person, len(self.person_ids), "person")
         _check_indices(self.item, len(self.item_ids), "item")
-        pair = self.person * max(len(self.item_ids), 1) + self.item
-        if np.unique(pair).size != n:
+        pair = np.sort(self.person * max(len(self.item_ids), 1) + self.item)
+        if np.any(pair[1:] == pair[:-1]):
             raise ValueError("a (person, item) pair occurs more than once")
 
     @property

@@ -168,7 +168,7 @@ def simulate(
     return metrics
 
 
-def precision_metrics(run: _Run, scenario: Scenario) -> dict[str, float]:
+def precision_metrics(run: _Run, scenario: Scenario) -> dict[str, float | None]:
     estimates = np.array([s.theta for s in run.states])
     errors = estimates - run.theta
     se = np.array([s.se for s in run.states])
@@ -179,7 +179,7 @@ def precision_metrics(run: _Run, scenario: Scenario) -> dict[str, float]:
         "bias": float(np.mean(errors)),
         "mean_se": float(np.mean(se)),
         "mean_length": float(np.mean(lengths)),
-        "reach_se_rate": float(np.mean(np.all(se <= target, axis=1))) if target else float("nan"),
+        "reach_se_rate": float(np.mean(np.all(se <= target, axis=1))) if target else None,
     }
 
 
@@ -200,7 +200,7 @@ def exposure_metrics(run: _Run, scenario: Scenario) -> dict[str, float]:
     }
 
 
-def level_metrics(run: _Run, scenario: Scenario) -> dict[str, float]:
+def level_metrics(run: _Run, scenario: Scenario) -> dict[str, float | None]:
     """How well the reported domain levels match the true ones, and how honest their confidence is."""
     cuts = scenario.design.cuts
     truth = true_level(run.theta, cuts)
@@ -223,7 +223,7 @@ def level_metrics(run: _Run, scenario: Scenario) -> dict[str, float]:
         "all_domains_right": float(right.all(axis=1).mean()),
         "gross_error_rate": float((np.abs(reported - truth) == 2).mean()),
         "borderline_rate": float(borderline.mean()),
-        "non_borderline_accuracy": float(right[~borderline].mean()) if (~borderline).any() else float("nan"),
+        "non_borderline_accuracy": float(right[~borderline].mean()) if (~borderline).any() else None,
         "level_confidence_ece": expected_calibration_error(confidence.ravel(), right.ravel()),
     }
 
