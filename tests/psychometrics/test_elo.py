@@ -55,11 +55,13 @@ def test_k_factor_decreases_with_updates(n: int, alpha: float, beta: float) -> N
 
 def test_practice_update_by_hand() -> None:
     # Fresh ratings, even odds: K = alpha = 1 and the surprise is 0.5 for a right answer.
-    assert practice_update(0.0, 0.0, 1.0) == pytest.approx((0.5, -0.5))
+    assert practice_update(0.0, 0.0, 1.0, alpha=1.0) == pytest.approx((0.5, -0.5))
     # A learner with 5 updates (K = 1 / 2) fails an item with 20 updates (K = 1 / 5).
     surprise = 0.0 - 1 / (1 + math.exp(-1.0))
-    learner, item = practice_update(1.0, 0.0, 0.0, learner_updates=5, item_updates=20)
+    learner, item = practice_update(1.0, 0.0, 0.0, learner_updates=5, item_updates=20, alpha=1.0, beta=0.2)
     assert (learner, item) == pytest.approx((1.0 + surprise / 2, 0.0 - surprise / 5))
+    # The defaults: K(0) = 0.75.
+    assert practice_update(0.0, 0.0, 0.0) == pytest.approx((-0.375, 0.375))
     with pytest.raises(ValueError, match="one of 0.0, 1.0"):
         practice_update(0.0, 0.0, 0.5)
 
@@ -119,7 +121,7 @@ def test_model_refuses_bad_streams() -> None:
 
 
 def test_defaults_are_the_documented_tuned_values() -> None:
-    assert (DEFAULT_ALPHA, DEFAULT_BETA) == (1.0, 0.2)
+    assert (DEFAULT_ALPHA, DEFAULT_BETA) == (0.75, 0.15)
 
 
 def test_match_expected_known_values() -> None:

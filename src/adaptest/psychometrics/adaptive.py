@@ -8,7 +8,7 @@ items are recorded but never enter the estimate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -60,6 +60,21 @@ class TestDesign:
             return self.pool.domain
         return np.zeros(self.pool.size, dtype=np.int64)
 
+    @cached_property
+    def cut_positions(self) -> tuple[tuple[int, float], ...]:
+        """Where each level cut falls on the EAP grid: the grid index below it and how far past."""
+        positions = []
+        for cut in self.cuts.cuts:
+            k = int(np.searchsorted(GRID, cut, side="right")) - 1
+            inside = 0 <= k < len(GRID) - 1
+            positions.append((k, float((cut - GRID[k]) / (GRID[k + 1] - GRID[k])) if inside else 0.0))
+        return tuple(positions)
+
+    @cached_property
+    def ends(self) -> StopRule:
+        """The design's stopping rule, capped at its length."""
+        return self.stop | MaxItems(self.length)
+
 
 @dataclass(frozen=True)
 class SessionState:
@@ -87,17 +102,14 @@ class SessionState:
 
 def start(design: TestDesign) -> SessionState:
     """The state before any response: the prior."""
-    prior = design.prior
     available = np.ones(design.pool.size, dtype=np.bool_)
     if design.multidimensional:
-        post = domain_posterior(np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0), prior)
-        return _with_domain_posterior(
-            design, SessionState((), (), (), available, post.mean, post.se, np.zeros(0)), post
-        )
-    log_posterior = -0.5 * ((GRID - prior.mean[0]) ** 2) / prior.cov[0, 0]
-    return _with_grid(
-        design, SessionState((), (), (), available, np.zeros(1), np.ones(1), np.zeros(0)), log_posterior
-    )
+        empty = np.zeros(0, np.int64)
+        summary = _domain_summary(design, domain_posterior(empty, empty, empty, empty, design.prior))
+    else:
+        prior = design.prior
+        summary = _grid_summary(design, -0.5 * ((GRID - prior.mean[0]) ** 2) / prior.cov[0, 0])
+    return SessionState((), (), (), available, *summary)
 
 
 def record(
@@ -106,59 +118,71 @@ def record(
     """Add one response; pretest items are remembered but do not change the estimate."""
     pool = design.pool
     keys = pool.family_key
-    available = state.available & (keys != keys[item])
     scored = not bool(pool.pretest[item])
     by_domain = list(state.scored_by_domain or (0,) * max(pool.domains, 1))
-    if scored:
+    items, responses = (*state.items, item), (*state.responses, float(correct))
+    flags = (*state.scored, scored)
+    if not scored:
+        summary: _Summary = (
+            state.theta,
+            state.se,
+            state.level_confidence,
+            state.log_posterior,
+            state.posterior,
+        )
+    elif design.multidimensional:
         by_domain[int(pool.domain[item])] += 1
-    new = replace(
-        state,
-        items=(*state.items, item),
-        responses=(*state.responses, float(correct)),
-        scored=(*state.scored, scored),
-        available=available,
+        mask = np.array(flags)
+        idx = np.array(items)[mask]
+        post = domain_posterior(
+            pool.domain[idx], np.array(responses)[mask], pool.a[idx], pool.b[idx], design.prior, pool.c[idx]
+        )
+        summary = _domain_summary(design, post)
+    else:
+        by_domain[int(pool.domain[item])] += 1
+        assert state.log_posterior is not None
+        log_posterior = add_response(state.log_posterior, correct, pool.a[item], pool.b[item], pool.c[item])
+        summary = _grid_summary(design, log_posterior)
+    return SessionState(
+        items,
+        responses,
+        flags,
+        state.available & (keys != keys[item]),
+        *summary,
         elapsed_seconds=state.elapsed_seconds if elapsed_seconds is None else elapsed_seconds,
         scored_by_domain=tuple(by_domain),
     )
-    if not scored:
-        return new
-    if design.multidimensional:
-        mask = np.array(new.scored)
-        idx = np.array(new.items)[mask]
-        post = domain_posterior(
-            pool.domain[idx],
-            np.array(new.responses)[mask],
-            pool.a[idx],
-            pool.b[idx],
-            design.prior,
-            pool.c[idx],
-        )
-        return _with_domain_posterior(design, new, post)
-    assert state.log_posterior is not None
-    return _with_grid(
-        design, new, add_response(state.log_posterior, correct, pool.a[item], pool.b[item], pool.c[item])
-    )
 
 
-def _with_grid(design: TestDesign, state: SessionState, log_posterior: FloatArray) -> SessionState:
+_Summary = tuple[FloatArray, FloatArray, FloatArray, FloatArray | None, DomainPosterior | None]
+"""theta, se, level confidence, grid log posterior, domain posterior: what a response changes."""
+
+
+def _grid_summary(design: TestDesign, log_posterior: FloatArray) -> _Summary:
     """EAP, posterior SD and level confidence from the grid posterior, sharing one exponentiation."""
     w = np.exp(log_posterior - log_posterior.max())
     w /= w.sum()
     mean = float(w @ GRID)
     se = float(np.sqrt(w @ (GRID - mean) ** 2))
-    cdf = np.cumsum(w) - 0.5 * w
-    low, high = np.interp(design.cuts.cuts, GRID, cdf)
-    confidence = np.array([level_probabilities(low, high).max()])
-    theta = np.array([mean])
-    return replace(
-        state, theta=theta, se=np.array([se]), level_confidence=confidence, log_posterior=log_posterior
-    )
+    low, high = (_grid_cdf(w, k, fraction) for k, fraction in design.cut_positions)
+    confidence = max(low, high - low, 1.0 - high)
+    return np.array([mean]), np.array([se]), np.array([confidence]), log_posterior, None
 
 
-def _with_domain_posterior(design: TestDesign, state: SessionState, post: DomainPosterior) -> SessionState:
+def _grid_cdf(weights: FloatArray, k: int, fraction: float) -> float:
+    """P(θ < cut) on GRID by the midpoint rule, for a cut ``fraction`` of the way past GRID[k]."""
+    if k < 0:
+        return 0.0
+    if k >= len(GRID) - 1:
+        return 1.0
+    at_k = float(weights[:k].sum()) + 0.5 * float(weights[k])
+    return at_k + fraction * 0.5 * float(weights[k] + weights[k + 1])
+
+
+def _domain_summary(design: TestDesign, post: DomainPosterior) -> _Summary:
     low, high = post.cdf(design.cuts.cuts[0]), post.cdf(design.cuts.cuts[1])
     confidence = np.array([level_probabilities(lo, hi).max() for lo, hi in zip(low, high, strict=True)])
-    return replace(state, theta=post.mean, se=post.se, level_confidence=confidence, posterior=post)
+    return post.mean, post.se, confidence, None, post
 
 
 def select_next(
@@ -171,7 +195,7 @@ def select_next(
     """The next item to give, or None when the stopping rule says the test is over."""
     position = len(state.items) + 1
     pretest_slot = position in design.pretest_positions
-    if not pretest_slot and (design.stop(state.progress()) or MaxItems(design.length)(state.progress())):
+    if not pretest_slot and design.ends(state.progress()):
         return None
     mask = _eligible(design, state, pretest_slot)
     if not mask.any():
@@ -213,11 +237,11 @@ def _criterion(design: TestDesign, state: SessionState, candidates: NDArray[np.i
     (:math:`I_j(\\hat\\theta_d)\\Sigma_{dd}`) breaks ties when no single response could move the level.
     """
     pool = design.pool
+    if not design.multidimensional or state.posterior is None:
+        return information(state.theta[0], pool.a, pool.b, pool.c)[candidates]
     a, b, c = pool.a[candidates], pool.b[candidates], pool.c[candidates]
     dimension = design.dimension[candidates]
     info = information(state.theta[dimension], a, b, c)
-    if not design.multidimensional or state.posterior is None:
-        return info
     gain = np.zeros(candidates.size)
     cuts = np.asarray(design.cuts.cuts)
     for d in np.unique(dimension):

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-import scipy.sparse as sparse  # type: ignore[import-untyped]  # scipy ships no type information
+import scipy.sparse as sparse
 from numpy.typing import ArrayLike, NDArray
 
 from adaptest.psychometrics.irt import FloatArray, logistic

@@ -9,11 +9,12 @@ the logit scale of the Rasch model:
 
 where :math:`n_\\ell` and :math:`n_i` count the updates each rating has had before this one, so a new
 rating moves fast and a well-established one barely moves. The defaults
-:math:`\\alpha = 1, \\beta = 0.2` were tuned by simulation (``python -m benchmarks.bench_elo``; see
-docs/benchmarks.md): they match the Bayesian posterior-variance schedule
-:math:`1 / (1/\\sigma_0^2 + n \\bar I)` for a standard-normal prior and about 0.2 nats of Fisher
-information per response, and sit in a flat valley of prequential log loss (asymptotically
-:math:`K \\approx 5 / n`).
+:math:`\\alpha = 0.75, \\beta = 0.15` are the best pair of a grid search on simulated practice data
+(``python -m benchmarks.bench_elo``; docs/benchmarks.md). They behave like the Bayesian posterior
+variance :math:`1 / (1/\\sigma_0^2 + n \\bar I)` of a rating with prior variance
+:math:`\\sigma_0^2 = 0.75` and :math:`\\bar I = 0.2` nats of information per response
+(:math:`K \\approx 5 / n` for large :math:`n`); pairs with the same asymptote, such as (1, 0.2), do
+practically as well.
 
 **Match Elo** (players rated on the conventional 400-point scale, ``score_a`` 1 for a win, 0.5 for a
 draw, 0 for a loss):
@@ -35,8 +36,8 @@ from numpy.typing import ArrayLike, NDArray
 from adaptest.psychometrics.irt import FloatArray, logistic
 
 #: Tuned defaults of :math:`K(n) = \\alpha / (1 + \\beta n)` for practice Elo.
-DEFAULT_ALPHA = 1.0
-DEFAULT_BETA = 0.2
+DEFAULT_ALPHA = 0.75
+DEFAULT_BETA = 0.15
 
 
 def elo_expected(learner: ArrayLike, item: ArrayLike) -> FloatArray:

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import minimize_scalar
 
-from adaptest.psychometrics.irt import FloatArray, information, log_likelihood, probability
+from adaptest.psychometrics.irt import EPS, FloatArray, information, log_likelihood, logistic
 
 GRID = np.linspace(-6.0, 6.0, 121)
 """Default quadrature grid for EAP: 0.1 apart, wide enough for any realistic ability."""
@@ -52,7 +52,10 @@ def add_response(
     log_posterior: FloatArray, correct: float, a: float, b: float, c: float = 0.0, grid: FloatArray = GRID
 ) -> FloatArray:
     """Fold one more response into a grid log posterior (the O(grid) update a CAT step needs)."""
-    p = probability(grid, a, b, c)
+    p = logistic(a * (grid - b))
+    if c:
+        p = c + (1.0 - c) * p
+    np.clip(p, EPS, 1.0 - EPS, out=p)
     return log_posterior + (np.log(p) if correct >= 0.5 else np.log1p(-p))
 
 

@@ -77,7 +77,7 @@ class ExposureControl:
 
     r_max: float = 0.25
     progressive: bool = True
-    power: float = 1.0
+    power: float = 0.3
 
 
 @dataclass(frozen=True)

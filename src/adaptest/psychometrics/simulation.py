@@ -120,10 +120,10 @@ def _draw_abilities(scenario: Scenario, rng: np.random.Generator) -> FloatArray:
     return rng.multivariate_normal(prior.mean, prior.cov, size=scenario.takers)
 
 
-def _administer(scenario: Scenario, rng: np.random.Generator) -> _Run:
+def _administer(scenario: Scenario, rng: np.random.Generator, abilities: FloatArray | None = None) -> _Run:
     design = scenario.design
     pool = design.pool
-    theta = _draw_abilities(scenario, rng)
+    theta = _draw_abilities(scenario, rng) if abilities is None else abilities
     counts = np.zeros(pool.size, dtype=np.int64)
     states, steps = [], []
     for taker, true_theta in enumerate(theta):
@@ -132,27 +132,51 @@ def _administer(scenario: Scenario, rng: np.random.Generator) -> _Run:
         while True:
             began = time.perf_counter()
             item = select_next(design, state, rng=rng, exposure=exposure)
+            selected = time.perf_counter()
             if item is None:
                 break
             p = probability(true_theta[design.dimension[item]], pool.a[item], pool.b[item], pool.c[item])
-            state = record(design, state, item, float(rng.random() < p))
-            steps.append(time.perf_counter() - began)
+            correct = float(rng.random() < p)
+            updating = time.perf_counter()
+            state = record(design, state, item, correct)
+            steps.append((selected - began) + (time.perf_counter() - updating))
             counts[item] += 1
         states.append(state)
     return _Run(theta, states, Exposure(counts, scenario.takers), steps)
 
 
+def scenario_for(name: str, rng: np.random.Generator) -> Scenario:
+    """The named design, with its bank drawn from ``rng`` (so a seed fixes the bank)."""
+    return DESIGNS[name](rng)
+
+
+def draw_abilities(scenario: Scenario, rng: np.random.Generator) -> FloatArray:
+    """True abilities for the scenario's takers, from the design's prior (rows: takers)."""
+    return _draw_abilities(scenario, rng)
+
+
 def simulate(
-    name: str, *, seed: int = 0, pool: ItemPool | None = None, takers: int | None = None
+    name: str,
+    *,
+    seed: int = 0,
+    pool: ItemPool | None = None,
+    takers: int | None = None,
+    abilities: FloatArray | None = None,
 ) -> dict[str, Any]:
-    """Run a named design with a seed and return its metrics as one flat dictionary."""
+    """Run a named design with a seed and return its metrics as one flat dictionary.
+
+    ``pool`` replaces the design's random bank and ``abilities`` (rows: takers, columns: domains) its
+    random takers, so that another engine can be measured on exactly the same bank and takers.
+    """
     rng = np.random.default_rng(seed)
-    scenario = DESIGNS[name](rng)
+    scenario = scenario_for(name, rng)
     if pool is not None:
         scenario = with_pool(scenario, pool)
+    if abilities is not None:
+        takers = len(abilities)
     if takers is not None:
         scenario = replace(scenario, takers=takers)
-    run = _administer(scenario, rng)
+    run = _administer(scenario, rng, abilities)
     metrics = {
         "design": scenario.name,
         "seed": seed,
@@ -163,6 +187,7 @@ def simulate(
     metrics |= exposure_metrics(run, scenario)
     if scenario.design.multidimensional:
         metrics |= level_metrics(run, scenario)
+    metrics["step_seconds_mean"] = float(np.mean(run.step_seconds))
     metrics["step_seconds_p50"] = float(np.median(run.step_seconds))
     metrics["step_seconds_p95"] = float(np.percentile(run.step_seconds, 95))
     return metrics
@@ -245,4 +270,13 @@ def expected_calibration_error(
     return float(total)
 
 
-__all__ = ["DESIGNS", "Scenario", "expected_calibration_error", "random_pool", "simulate", "with_pool"]
+__all__ = [
+    "DESIGNS",
+    "Scenario",
+    "draw_abilities",
+    "expected_calibration_error",
+    "random_pool",
+    "scenario_for",
+    "simulate",
+    "with_pool",
+]
