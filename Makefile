@@ -32,8 +32,8 @@ test-postgres: install
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser" tests/web
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
 # Side-by-side measurements against catsim and girth, in one run; results in benchmarks/results/.

@@ -240,3 +240,14 @@ def test_writing_and_reading_a_file_preserves_every_response(
             read_responses(path)
         return
     assert records(read_responses(path)) == {(p, i, float(u), None) for p, i, u in rows}
+
+
+def test_response_data_ids_must_be_distinct() -> None:
+    with pytest.raises(ValueError, match="must be distinct"):
+        ResponseData(
+            person=np.array([0]),
+            item=np.array([0]),
+            correct=np.array([1.0]),
+            person_ids=("a", "a"),
+            item_ids=("q",),
+        )

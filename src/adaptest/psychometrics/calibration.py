@@ -308,6 +308,8 @@ class _Expectation:
 
 @dataclass
 class _EMMap:
+    """The EM map :math:`F` on the stacked parameters ``x = (log a, b)``, counting its evaluations."""
+
     design: _Design
     quadrature: Quadrature
     prior: ItemPrior
@@ -390,6 +392,8 @@ Progress = Callable[[int, float], None] | None
 
 @dataclass(frozen=True)
 class _Criteria:
+    """When to stop: a small parameter step, optionally a small log-posterior gain, or the cap."""
+
     tolerance: float
     loglik_tolerance: float | None
     max_iterations: int
@@ -466,6 +470,7 @@ def _squarem(
 def _result(
     data: ResponseData, em: _EMMap, params: FloatArray, iterations: int, converged: bool
 ) -> CalibrationResult:
+    """A final E-step at the estimates gives the log-likelihood, standard errors and item fit."""
     expectation = em.expectation(params)
     log_a, b = em.split(params)
     log_a_se, b_se = _standard_errors(em, params, expectation)

@@ -78,7 +78,7 @@ def practice_update(
     return learner + learner_step * surprise, item - item_step * surprise
 
 
-@dataclass
+@dataclass(eq=False)
 class EloModel:
     """Practice-Elo state for ``n_learners`` learners and ``n_items`` items, numbered from zero.
 

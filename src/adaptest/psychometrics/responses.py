@@ -78,18 +78,22 @@ class ResponseData:
             array = np.array(getattr(self, name), dtype=dtype)
             array.setflags(write=False)
             object.__setattr__(self, name, array)
-        n = self.correct.shape[0]
-        if self.person.shape != (n,) or self.item.shape != (n,):
-            raise ValueError("person, item and correct must be 1-d arrays of the same length")
-        if self.choice is not None and len(self.choice) != n:
-            raise ValueError("choice must have one entry per response")
+        self._check_shapes()
         if not np.all((self.correct == 0.0) | (self.correct == 1.0)):
             raise ValueError("correct must hold only 0 and 1")
+        if len(set(self.person_ids)) != len(self.person_ids) or len(set(self.item_ids)) != len(self.item_ids):
+            raise ValueError("person_ids and item_ids must be distinct")
         _check_indices(self.person, len(self.person_ids), "person")
         _check_indices(self.item, len(self.item_ids), "item")
         pair = np.sort(self.person * max(len(self.item_ids), 1) + self.item)
         if np.any(pair[1:] == pair[:-1]):
             raise ValueError("a (person, item) pair occurs more than once")
+
+    def _check_shapes(self) -> None:
+        if self.correct.ndim != 1 or not self.person.shape == self.item.shape == self.correct.shape:
+            raise ValueError("person, item and correct must be 1-d arrays of the same length")
+        if self.choice is not None and len(self.choice) != self.correct.shape[0]:
+            raise ValueError("choice must have one entry per response")
 
     @property
     def n_persons(self) -> int:

@@ -1,0 +1,213 @@
+"""Practice Elo against an offline 2PL calibration: prequential log loss on interleaved practice data.
+
+Run from the repository root::
+
+    .venv/bin/python -m benchmarks.bench_elo
+
+Learners answer items from a 2PL bank (a ~ lognormal(0, 0.25), b ~ N(0, 1), theta ~ N(0, 1)); each
+learner answers a random set of distinct items and all responses arrive in one random global order.
+
+* **Elo** predicts every response *before* updating on it (prequential log loss), with the default
+  K schedule.
+* **Offline 2PL** calibrates the bank on all responses with ``calibrate_2pl``, scores each learner
+  by EAP (``eap_abilities`` below), and is scored on the same responses it was fitted to: a
+  deliberately strong, in-sample reference.
+
+The run has three parts: tuning ``alpha`` and ``beta`` on separate seeds, the main comparison (2000
+learners, 400-item bank, every learner answers every item), and the same comparison with fewer or more
+responses per learner. Results go to benchmarks/results/elo.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sparse
+from numpy.typing import NDArray
+
+from adaptest.psychometrics.calibration import Quadrature, calibrate_2pl
+from adaptest.psychometrics.elo import DEFAULT_ALPHA, DEFAULT_BETA, EloModel
+from adaptest.psychometrics.irt import probability
+from adaptest.psychometrics.responses import ResponseData
+
+SEED = 0
+TUNING_SEED = 1
+RESULTS = Path(__file__).parent / "results" / "elo.json"
+COMMAND = ".venv/bin/python -m benchmarks.bench_elo"
+TARGET_GAP = 0.010
+ALPHAS = (0.5, 0.75, 1.0, 1.25, 1.5)
+BETAS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4)
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Design:
+    learners: int
+    bank: int
+    per_learner: int
+
+
+MAIN = Design(2000, 400, 400)
+TUNING = (Design(2000, 100, 100), Design(2000, 400, 400))
+SWEEP = (Design(2000, 400, 50), Design(2000, 400, 100), Design(2000, 400, 200), Design(2000, 800, 800))
+
+
+@dataclass(frozen=True)
+class Stream:
+    """Responses in arrival order, with the generating parameters."""
+
+    learner: Ints
+    item: Ints
+    correct: Floats
+    theta: Floats
+    a: Floats
+    b: Floats
+
+
+def simulate(design: Design, rng: np.random.Generator) -> Stream:
+    a = rng.lognormal(0.0, 0.25, design.bank)
+    b = rng.normal(0.0, 1.0, design.bank)
+    theta = rng.normal(0.0, 1.0, design.learners)
+    keys = rng.random((design.learners, design.bank))
+    item = np.argsort(keys, axis=1)[:, : design.per_learner].ravel()
+    learner = np.repeat(np.arange(design.learners), design.per_learner)
+    order = rng.permutation(item.size)
+    learner, item = learner[order], item[order]
+    correct = (rng.random(item.size) < probability(theta[learner], a[item], b[item])).astype(np.float64)
+    return Stream(learner.astype(np.int64), item.astype(np.int64), correct, theta, a, b)
+
+
+def log_loss(prediction: Floats, correct: Floats) -> float:
+    p = np.clip(prediction, 1e-12, 1.0 - 1e-12)
+    return float(-np.mean(correct * np.log(p) + (1.0 - correct) * np.log1p(-p)))
+
+
+def elo_predictions(stream: Stream, design: Design, alpha: float, beta: float) -> Floats:
+    return EloModel(design.learners, design.bank, alpha=alpha, beta=beta).run(
+        stream.learner, stream.item, stream.correct
+    )
+
+
+def eap_abilities(stream: Stream, n_learners: int, a: Floats, b: Floats, points: int = 61) -> Floats:
+    """Posterior means of ability under N(0, 1) on a grid, given item parameters ``a`` and ``b``.
+
+    The learners × nodes log-likelihood is :math:`U Z + O \\log(1 - P)`, with sparse learners × items
+    matrices of right answers (U) and of answered items (O), and items × nodes tables of logits (Z).
+    """
+    quadrature = Quadrature.standard_normal(points)
+    logit = a[:, None] * (quadrature.nodes[None, :] - b[:, None])
+    shape = (n_learners, a.size)
+    right = sparse.csr_array((stream.correct, (stream.learner, stream.item)), shape=shape)
+    answered = sparse.csr_array((np.ones(stream.item.size), (stream.learner, stream.item)), shape=shape)
+    joint = right @ logit - answered @ np.logaddexp(0.0, logit) + quadrature.log_weights
+    posterior = np.exp(joint - joint.max(axis=1, keepdims=True))
+    posterior /= posterior.sum(axis=1, keepdims=True)
+    return np.asarray(posterior @ quadrature.nodes)
+
+
+def offline_2pl(stream: Stream, design: Design, a_prior_sd: float = 0.5) -> tuple[Floats, float]:
+    """In-sample predictions of a 2PL calibration with EAP abilities, and its wall-clock seconds."""
+    start = time.perf_counter()
+    data = ResponseData(
+        person=stream.learner,
+        item=stream.item,
+        correct=stream.correct,
+        person_ids=tuple(map(str, range(design.learners))),
+        item_ids=tuple(map(str, range(design.bank))),
+    )
+    result = calibrate_2pl(data, a_prior_sd=a_prior_sd)
+    theta = eap_abilities(stream, design.learners, result.a, result.b)
+    prediction = probability(theta[stream.learner], result.a[stream.item], result.b[stream.item])
+    return prediction, time.perf_counter() - start
+
+
+def tune() -> dict[str, Any]:
+    """Prequential log loss over an (alpha, beta) grid, summed over the tuning designs."""
+    streams = [
+        simulate(design, np.random.default_rng([TUNING_SEED, index])) for index, design in enumerate(TUNING)
+    ]
+    grid = []
+    for alpha in ALPHAS:
+        for beta in BETAS:
+            losses = [
+                log_loss(elo_predictions(stream, design, alpha, beta), stream.correct)
+                for stream, design in zip(streams, TUNING, strict=True)
+            ]
+            grid.append({"alpha": alpha, "beta": beta, "log_losses": losses, "mean": float(np.mean(losses))})
+    best = min(grid, key=lambda row: row["mean"])
+    default = next(row for row in grid if (row["alpha"], row["beta"]) == (DEFAULT_ALPHA, DEFAULT_BETA))
+    return {
+        "designs": [design.__dict__ for design in TUNING],
+        "seed": TUNING_SEED,
+        "best": best,
+        "default": default,
+        "default_minus_best": default["mean"] - best["mean"],
+        "grid": grid,
+    }
+
+
+def compare(design: Design, seed: int, decompose: bool = False) -> dict[str, Any]:
+    stream = simulate(design, np.random.default_rng(seed))
+    start = time.perf_counter()
+    predictions = elo_predictions(stream, design, DEFAULT_ALPHA, DEFAULT_BETA)
+    elo_seconds = time.perf_counter() - start
+    elo = log_loss(predictions, stream.correct)
+    offline_predictions, offline_seconds = offline_2pl(stream, design)
+    offline = log_loss(offline_predictions, stream.correct)
+    row: dict[str, Any] = {
+        **design.__dict__,
+        "responses": int(stream.correct.size),
+        "elo_log_loss": elo,
+        "offline_2pl_log_loss": offline,
+        "gap": elo - offline,
+        "meets_target": elo - offline <= TARGET_GAP,
+        "elo_seconds": elo_seconds,
+        "offline_seconds": offline_seconds,
+    }
+    if decompose:
+        late = slice(stream.correct.size // 2, None)
+        generating = probability(stream.theta[stream.learner], stream.a[stream.item], stream.b[stream.item])
+        row["elo_log_loss_second_half"] = log_loss(predictions[late], stream.correct[late])
+        row["offline_2pl_log_loss_second_half"] = log_loss(offline_predictions[late], stream.correct[late])
+        row["generating_2pl_log_loss"] = log_loss(generating, stream.correct)
+        row["offline_rasch_log_loss"] = log_loss(
+            offline_2pl(stream, design, a_prior_sd=1e-3)[0], stream.correct
+        )
+    return row
+
+
+def main() -> None:
+    report: dict[str, Any] = {
+        "command": COMMAND,
+        "seed": SEED,
+        "target_gap": TARGET_GAP,
+        "defaults": {"alpha": DEFAULT_ALPHA, "beta": DEFAULT_BETA},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_at_start": list(os.getloadavg()),
+        },
+    }
+    report["main"] = compare(MAIN, SEED, decompose=True)
+    print(json.dumps({"main": report["main"]}, indent=2), flush=True)
+    report["sweep"] = [compare(design, SEED) for design in SWEEP]
+    print(json.dumps({"sweep": report["sweep"]}, indent=2), flush=True)
+    report["tuning"] = tune()
+    print(json.dumps({key: report["tuning"][key] for key in ("best", "default")}, indent=2), flush=True)
+    report["machine"]["load_average_at_end"] = list(os.getloadavg())
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
