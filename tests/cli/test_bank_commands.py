@@ -167,3 +167,37 @@ def test_sync_and_manage_reach_the_database_through_django(tmp_path: Path) -> No
     )
     assert "0 new item(s), 0 new version(s), 0 retired" in second.stdout
     assert (tmp_path / "data" / "adaptest.sqlite3").exists()
+
+
+def test_calibrate_reads_a_response_file_and_recovers_difficulty_order(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    b = np.linspace(-1.5, 1.5, 6)
+    lines = ["person,item,correct"]
+    for person, theta in enumerate(rng.normal(size=600)):
+        for j in range(6):
+            lines.append(f"p{person},item-{j},{int(rng.random() < 1 / (1 + np.exp(-(theta - b[j]))))}")
+    path = tmp_path / "responses.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = run_cli("calibrate", "--responses", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    table = json.loads(result.stdout)["items_table"]
+    estimated = [row["b"] for row in sorted(table, key=lambda row: row["item"])]
+    assert estimated == sorted(estimated)
+    assert "EM iteration" in result.stderr
+
+
+def test_calibrate_refuses_a_malformed_response_file_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("person,item,correct\np1,i1,1\np2,i1,maybe\n")
+    result = run_cli("calibrate", "--responses", str(path))
+    assert result.returncode == 1
+    assert f"{path}:3:" in result.stderr
+
+
+def test_simulate_prints_one_json_object_with_the_design_metrics() -> None:
+    result = run_cli("simulate", "--design", "uni-500-fixed20", "--takers", "20", "--seed", "4", "--json")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    assert metrics["design"] == "uni-500-fixed20" and metrics["takers"] == 20 and metrics["mean_length"] == 20

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from adaptest.bank import BankInvalid, bank_stats, item_pool, load_bank
 from adaptest.content import DEEP_LEARNING_BANK
+from adaptest.psychometrics.calibration import calibrate_2pl
+from adaptest.psychometrics.classical import classical_statistics
+from adaptest.psychometrics.responses import ResponseFileError, read_responses
 from adaptest.psychometrics.simulation import DESIGNS, simulate
 
 
@@ -55,6 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
     simulate.set_defaults(handler=_simulate)
+
+    calibrate = commands.add_parser("calibrate", help="estimate 2PL item parameters from a response file")
+    calibrate.add_argument(
+        "--responses", type=Path, required=True, help="CSV or JSON lines (see docs/calibration.md)"
+    )
+    calibrate.add_argument("--json", action="store_true", help="print one JSON object")
+    calibrate.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+    calibrate.set_defaults(handler=_calibrate)
 
     serve = commands.add_parser("serve", help="migrate, sync the shipped bank and serve the web app")
     serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
@@ -120,6 +131,63 @@ def _simulate(args: argparse.Namespace) -> int:
         for key, value in metrics.items():
             print(f"{key}: {value:.4f}" if isinstance(value, float) else f"{key}: {value}")
     return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    try:
+        data = read_responses(args.responses)
+    except (ResponseFileError, OSError) as error:
+        print(error, file=sys.stderr)
+        return 1
+
+    def progress(iteration: int, objective: float) -> None:
+        print(
+            f"\rEM iteration {iteration:4d} · log posterior {objective:,.2f}",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    result = calibrate_2pl(data, progress=None if args.quiet else progress)
+    if not args.quiet:
+        print(file=sys.stderr)
+    classical = classical_statistics(data)
+    rows = [
+        {
+            "item": item_id,
+            "n": int(result.n_responses[i]),
+            "a": float(result.a[i]),
+            "a_se": float(result.a_se[i]),
+            "b": float(result.b[i]),
+            "b_se": float(result.b_se[i]),
+            "fit_rmsd": float(result.item_fit_rmsd[i]),
+            "facility": float(classical.facility[i]),
+            "discrimination": float(classical.discrimination[i]),
+            "calibrated": not bool(result.uncalibrated[i]),
+        }
+        for i, item_id in sorted(enumerate(result.item_ids), key=lambda pair: pair[1])
+    ]
+    summary = {"persons": data.n_persons, "items": data.n_items, "responses": data.n_observations}
+    summary |= {"converged": result.converged, "iterations": result.iterations, "items_table": rows}
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0 if result.converged else 1
+    print(
+        f"{data.n_persons} persons, {data.n_items} items, {data.n_observations} responses; "
+        f"{'converged' if result.converged else 'NOT converged'} after {result.iterations} iterations"
+    )
+    _print_item_table(rows)
+    return 0 if result.converged else 1
+
+
+_ROW = "{item:<30} {n:>6} {a:>6.2f} {a_se:>5.2f} {b:>7.2f} {b_se:>5.2f} {fit_rmsd:>6.3f} {facility:>5.2f} {discrimination:>6.2f}"
+
+
+def _print_item_table(rows: list[dict[str, object]]) -> None:
+    """One line per item: responses, a ± SE, b ± SE, fit RMSD, facility p and discrimination r."""
+    print(f"{'item':<30} {'n':>6} {'a':>6} {'±':>5} {'b':>7} {'±':>5} {'fit':>6} {'p':>5} {'r':>6}")
+    for row in rows:
+        print(_ROW.format(**row))
 
 
 def _django(*command: str) -> int:
