@@ -180,7 +180,10 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0 if result.converged else 1
 
 
-_ROW = "{item:<30} {n:>6} {a:>6.2f} {a_se:>5.2f} {b:>7.2f} {b_se:>5.2f} {fit_rmsd:>6.3f} {facility:>5.2f} {discrimination:>6.2f}"
+_ROW = (
+    "{item:<30} {n:>6} {a:>6.2f} {a_se:>5.2f} {b:>7.2f} {b_se:>5.2f} "
+    "{fit_rmsd:>6.3f} {facility:>5.2f} {discrimination:>6.2f}"
+)
 
 
 def _print_item_table(rows: list[dict[str, object]]) -> None:
