@@ -1,7 +1,72 @@
-"""Numbers only: IRT models, ability estimation, item selection, calibration, Elo and simulation.
-
-This layer knows nothing of item text, files or the web (see docs/DESIGN in shared/). The adaptive
-engine lands here; the fixed-form certification exam needs none of it.
+"""Numbers only: IRT models, ability estimation, item selection, stopping, reporting, calibration, Elo
+and simulation. numpy/scipy; knows nothing of item text, files or the web. See docs/psychometrics.md.
 """
 
-__all__: list[str] = []
+from adaptest.psychometrics.adaptive import SessionState, TestDesign, record, select_next, start
+from adaptest.psychometrics.calibration import CalibrationResult, calibrate_2pl
+from adaptest.psychometrics.classical import ClassicalStatistics, classical_statistics
+from adaptest.psychometrics.elo import EloModel, match_update, practice_update
+from adaptest.psychometrics.estimation import Estimate, eap, map_estimate, mle, wle
+from adaptest.psychometrics.irt import information, probability
+from adaptest.psychometrics.multidim import DomainPosterior, DomainPrior, domain_posterior
+from adaptest.psychometrics.reporting import LevelCuts, LevelReport, ReportingScale, level_report, percentile
+from adaptest.psychometrics.responses import ResponseData, ResponseFileError, read_responses
+from adaptest.psychometrics.selection import Blueprint, Exposure, ExposureControl, ItemPool
+from adaptest.psychometrics.simulation import DESIGNS, simulate
+from adaptest.psychometrics.stopping import (
+    AllOf,
+    AnyOf,
+    Confident,
+    MaxItems,
+    MinItems,
+    SETarget,
+    StopRule,
+    TimeBudget,
+)
+
+__all__ = [
+    "DESIGNS",
+    "AllOf",
+    "AnyOf",
+    "Blueprint",
+    "CalibrationResult",
+    "ClassicalStatistics",
+    "Confident",
+    "DomainPosterior",
+    "DomainPrior",
+    "EloModel",
+    "Estimate",
+    "Exposure",
+    "ExposureControl",
+    "ItemPool",
+    "LevelCuts",
+    "LevelReport",
+    "MaxItems",
+    "MinItems",
+    "ReportingScale",
+    "ResponseData",
+    "ResponseFileError",
+    "SETarget",
+    "SessionState",
+    "StopRule",
+    "TestDesign",
+    "TimeBudget",
+    "calibrate_2pl",
+    "classical_statistics",
+    "domain_posterior",
+    "eap",
+    "information",
+    "level_report",
+    "map_estimate",
+    "match_update",
+    "mle",
+    "percentile",
+    "practice_update",
+    "probability",
+    "read_responses",
+    "record",
+    "select_next",
+    "simulate",
+    "start",
+    "wle",
+]
