@@ -6,8 +6,9 @@ Pure Python — no Django. See docs/bank-format.md for the file format.
 from adaptest.bank.calibration_hints import item_pool
 from adaptest.bank.grading import grade
 from adaptest.bank.kinds import ITEM_KINDS, GradableItem
-from adaptest.bank.loader import Bank, BankInvalid, Problem, item_content_hash, load_bank, parse_item
+from adaptest.bank.loader import Bank, item_content_hash, load_bank, parse_item
 from adaptest.bank.outcome import DONT_KNOW, AnswerError, DontKnow, FeedbackPart, Outcome, Remark, Role
+from adaptest.bank.problems import BankInvalid, Problem
 from adaptest.bank.schema import AssessmentDefinition, BankMeta, Domain, Skill
 from adaptest.bank.stats import bank_stats
 

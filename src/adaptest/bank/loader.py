@@ -4,41 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from adaptest.bank.generators import GeneratorFamily
 from adaptest.bank.kinds import ITEM_KINDS, GradableItem
 from adaptest.bank.kinds.base import Loc
-from adaptest.bank.schema import AssessmentDefinition, BankMeta
-from adaptest.bank.yamlsrc import SourceDocument, YamlSyntaxError, read_yaml
-
-NO_ID = "-"
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with a bank, printed as ``FILE:LINE: ITEM-ID: message``."""
-
-    file: str
-    line: int
-    item_id: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.item_id}: {self.message}"
-
-
-class BankInvalid(Exception):
-    """Raised instead of returning a half-loaded bank; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the bank")
-        self.problems = sorted(problems)
+from adaptest.bank.lint import lint
+from adaptest.bank.problems import NO_ID, BankInvalid, Collector, display, read_mapping, yaml_files
+from adaptest.bank.schema import AssessmentDefinition, BankMeta, Deck
+from adaptest.bank.sources import load_decks, load_families, skill_sources
+from adaptest.bank.yamlsrc import SourceDocument
 
 
 @dataclass(frozen=True)
@@ -48,9 +27,11 @@ class Bank:
     items: dict[str, GradableItem]
     assessments: dict[str, AssessmentDefinition]
     item_files: dict[str, Path] = field(repr=False)
+    families: dict[str, GeneratorFamily] = field(default_factory=dict)
+    decks: dict[str, Deck] = field(default_factory=dict)
 
     def figure_path(self, item: GradableItem) -> Path | None:
-        return self.root / item.figure.path if item.figure else None
+        return self.root / item.figure.path if item.figure and item.figure.path else None
 
     def content_hash(self, item_id: str) -> str:
         return item_content_hash(self.items[item_id], self.figure_path(self.items[item_id]))
@@ -69,78 +50,35 @@ def parse_item(data: Any) -> GradableItem:
     return ITEM_KINDS[data["kind"]].model_validate(data)
 
 
-class _Collector:
-    """Accumulates problems while the loader keeps going."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.problems: list[Problem] = []
-
-    def add(self, path: Path, line: int, item_id: str, message: str) -> None:
-        self.problems.append(Problem(_display(path), line, item_id, message))
-
-    def add_validation(self, doc: SourceDocument, item_id: str, error: ValidationError) -> None:
-        for detail in error.errors():
-            loc = tuple(detail["loc"])
-            where = ".".join(str(part) for part in loc)
-            message = _FRIENDLY.get(detail["type"], detail["msg"].removeprefix("Value error, "))
-            self.add(doc.path, doc.line_of(loc), item_id, f"{where}: {message}" if where else message)
-
-
-_FRIENDLY = {
-    "missing": "required field is missing",
-    "extra_forbidden": "unknown field (is it misspelt?)",
-    "string_too_short": "must not be empty",
-}
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def load_bank(root: Path | str) -> Bank:
     """Read and check a whole bank folder; raise BankInvalid listing every problem found."""
     root = Path(root)
-    out = _Collector(root)
+    out = Collector(root)
     if not root.is_dir():
         out.add(root, 1, NO_ID, "bank folder not found")
         raise BankInvalid(out.problems)
-    meta = _load_meta(root / "bank.yaml", out)
+    loaded = _load_meta(root / "bank.yaml", out)
     items, item_docs, readable = _load_items(root, out)
     assessments, assessment_docs = _load_assessments(root, out)
-    if meta is not None:
-        _check_references(root, meta, readable, out)
-        _check_assessments(meta, items, assessments, assessment_docs, out)
-    if out.problems or meta is None:
+    if loaded is None:
+        raise BankInvalid(out.problems)
+    meta, skills = skill_sources(loaded[1], loaded[0], root, out)
+    families = load_families(root, meta, out)
+    decks = load_decks(root, meta, out)
+    _check_references(root, meta, readable, out)
+    _check_assessments(meta, items, assessments, assessment_docs, out)
+    lint(meta, items, item_docs, families, skills, out)
+    if out.problems:
         raise BankInvalid(out.problems)
     files = {item_id: doc.path for item_id, doc in item_docs.items()}
-    return Bank(root=root, meta=meta, items=items, assessments=assessments, item_files=files)
+    return Bank(root, meta, items, assessments, files, families, decks)
 
 
-_ID_LINE = re.compile(r"^id:\s*['\"]?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
-
-
-def _read(path: Path, out: _Collector) -> SourceDocument | None:
-    try:
-        doc = read_yaml(path)
-    except YamlSyntaxError as error:
-        found = _ID_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
-        out.add(path, error.line, found.group(1) if found else NO_ID, error.message)
-        return None
-    if not isinstance(doc.data, dict):
-        out.add(path, 1, NO_ID, "expected a mapping of fields at the top level")
-        return None
-    return doc
-
-
-def _load_meta(path: Path, out: _Collector) -> BankMeta | None:
+def _load_meta(path: Path, out: Collector) -> tuple[BankMeta, SourceDocument] | None:
     if not path.is_file():
         out.add(path, 1, "bank", "bank.yaml is missing")
         return None
-    doc = _read(path, out)
+    doc = read_mapping(path, out)
     if doc is None:
         return None
     try:
@@ -149,20 +87,10 @@ def _load_meta(path: Path, out: _Collector) -> BankMeta | None:
         out.add_validation(doc, "bank", error)
         return None
     _check_unique(doc, "domains", [d.id for d in meta.domains], out)
-    _check_unique(doc, "skills", [s.id for s in meta.skills], out)
-    domains = {d.id for d in meta.domains}
-    for i, skill in enumerate(meta.skills):
-        if skill.domain not in domains:
-            out.add(
-                path,
-                doc.line_of(("skills", i, "domain")),
-                "bank",
-                f"skill {skill.id}: unknown domain {skill.domain!r}",
-            )
-    return meta
+    return meta, doc
 
 
-def _check_unique(doc: SourceDocument, key: str, ids: list[str], out: _Collector) -> None:
+def _check_unique(doc: SourceDocument, key: str, ids: list[str], out: Collector) -> None:
     seen: set[str] = set()
     for i, value in enumerate(ids):
         if value in seen:
@@ -170,12 +98,8 @@ def _check_unique(doc: SourceDocument, key: str, ids: list[str], out: _Collector
         seen.add(value)
 
 
-def _yaml_files(folder: Path) -> Iterable[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-
-
 def _load_items(
-    root: Path, out: _Collector
+    root: Path, out: Collector
 ) -> tuple[dict[str, GradableItem], dict[str, SourceDocument], list[SourceDocument]]:
     """Parse every item file; rules that need no valid schema run even on invalid items."""
     items: dict[str, GradableItem] = {}
@@ -183,18 +107,18 @@ def _load_items(
     readable: list[SourceDocument] = []
     first_seen: dict[str, SourceDocument] = {}
     folder = root / "items"
-    paths = list(_yaml_files(folder)) if folder.is_dir() else []
+    paths = list(yaml_files(folder)) if folder.is_dir() else []
     if not paths:
         out.add(folder, 1, NO_ID, "no item files found (items/**/*.yaml)")
     for path in paths:
-        doc = _read(path, out)
+        doc = read_mapping(path, out)
         if doc is None:
             continue
         readable.append(doc)
         raw_id = doc.data.get("id")
         item = _load_item(doc, out)
         if isinstance(raw_id, str) and raw_id in first_seen:
-            where = f"{_display(first_seen[raw_id].path)}:{first_seen[raw_id].line_of(('id',))}"
+            where = f"{display(first_seen[raw_id].path)}:{first_seen[raw_id].line_of(('id',))}"
             out.add(path, doc.line_of(("id",)), raw_id, f"duplicate item id (first used in {where})")
             continue
         if isinstance(raw_id, str):
@@ -205,7 +129,7 @@ def _load_items(
     return items, docs, readable
 
 
-def _load_item(doc: SourceDocument, out: _Collector) -> GradableItem | None:
+def _load_item(doc: SourceDocument, out: Collector) -> GradableItem | None:
     path = doc.path
     data = doc.data
     item_id = str(data.get("id", NO_ID))
@@ -222,19 +146,19 @@ def _load_item(doc: SourceDocument, out: _Collector) -> GradableItem | None:
         _add_problems(doc, item_id, ITEM_KINDS[kind].raw_problems(data), out)
         return None
     problems = item.problems()
+    if "~" in item.id:
+        problems.append((("id",), "'~' is reserved for generated variants; choose another id"))
     _add_problems(doc, item_id, problems, out)
     return None if problems else item
 
 
-def _add_problems(
-    doc: SourceDocument, item_id: str, problems: list[tuple[Loc, str]], out: _Collector
-) -> None:
+def _add_problems(doc: SourceDocument, item_id: str, problems: list[tuple[Loc, str]], out: Collector) -> None:
     for loc, message in problems:
         where = ".".join(str(part) for part in loc)
         out.add(doc.path, doc.line_of(loc), item_id, f"{where}: {message}")
 
 
-def _check_references(root: Path, meta: BankMeta, docs: list[SourceDocument], out: _Collector) -> None:
+def _check_references(root: Path, meta: BankMeta, docs: list[SourceDocument], out: Collector) -> None:
     """Cross-file rules on every readable item file, valid or not: domains, skills, figures."""
     domains = {d.id for d in meta.domains}
     skill_domain = {s.id: s.domain for s in meta.skills}
@@ -271,13 +195,13 @@ def _reference_problems(
 
 
 def _load_assessments(
-    root: Path, out: _Collector
+    root: Path, out: Collector
 ) -> tuple[dict[str, AssessmentDefinition], dict[str, SourceDocument]]:
     assessments: dict[str, AssessmentDefinition] = {}
     docs: dict[str, SourceDocument] = {}
     folder = root / "assessments"
-    for path in _yaml_files(folder) if folder.is_dir() else []:
-        doc = _read(path, out)
+    for path in yaml_files(folder) if folder.is_dir() else []:
+        doc = read_mapping(path, out)
         if doc is None:
             continue
         assessment_id = str(doc.data.get("id", NO_ID))
@@ -299,7 +223,7 @@ def _check_assessments(
     items: dict[str, GradableItem],
     assessments: dict[str, AssessmentDefinition],
     docs: dict[str, SourceDocument],
-    out: _Collector,
+    out: Collector,
 ) -> None:
     domains = {d.id for d in meta.domains}
     for assessment_id, definition in assessments.items():

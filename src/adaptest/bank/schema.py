@@ -6,12 +6,13 @@ import math
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """A required, non-blank string (feedback, explanations, titles)."""
 
-ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(~[0-9]+)?$", max_length=80)]
+"""Lowercase letters, digits and dashes; ``~<seed>`` is reserved for generated variants."""
 DomainId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
 SkillId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 LEVELS = ("beginning", "developing", "accomplished")
@@ -41,15 +42,24 @@ class Tolerance(Strict):
 
 
 class Figure(Strict):
-    path: Annotated[str, StringConstraints(pattern=r"^figures/[A-Za-z0-9_./-]+\.svg$")]
+    """A figure file under figures/, or (for generated items) the SVG markup itself."""
+
+    path: Annotated[str, StringConstraints(pattern=r"^figures/[A-Za-z0-9_./-]+\.svg$")] | None = None
+    svg: Annotated[str, StringConstraints(pattern=r"^\s*<svg[\s>]")] | None = None
     alt: Text
 
     @field_validator("path")
     @classmethod
-    def _stays_inside_figures(cls, value: str) -> str:
-        if ".." in value.split("/"):
+    def _stays_inside_figures(cls, value: str | None) -> str | None:
+        if value is not None and ".." in value.split("/"):
             raise ValueError("figure path must stay inside figures/")
         return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Figure:
+        if (self.path is None) == (self.svg is None):
+            raise ValueError("give the figure either a path or inline svg, not both")
+        return self
 
 
 Difficulty = Literal["easy", "medium", "hard"] | Annotated[float, Field(ge=-4, le=4)]
@@ -85,11 +95,41 @@ class Domain(Strict):
     levels: LevelDescriptors
 
 
+class Resource(Strict):
+    """Where to study a skill: a canonical resource by title and chapter (no links that rot)."""
+
+    title: Text
+    chapter: Text
+
+
 class Skill(Strict):
     id: SkillId
     title: Text
     domain: DomainId
     note: Text | None = None
+    resource: Resource | None = None
+
+
+class SkillsFile(Strict):
+    """skills/*.yaml: more skills, so that a large bank can keep one file per domain."""
+
+    skills: list[Skill]
+
+
+class Flashcard(Strict):
+    id: ItemId
+    front: Text
+    back: Text
+    skills: Annotated[list[SkillId], Field(min_length=1)]
+
+
+class Deck(Strict):
+    """decks/*.yaml: a flashcard deck, usually one per domain."""
+
+    id: ItemId
+    title: Text
+    domain: DomainId
+    cards: Annotated[list[Flashcard], Field(min_length=1)]
 
 
 class BankMeta(Strict):

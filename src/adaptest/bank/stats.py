@@ -13,6 +13,7 @@ THIN_SKILL = 3
 def bank_stats(bank: Bank) -> dict[str, Any]:
     """Items overall, by domain and by kind; skills; skills practised by fewer than three items."""
     per_skill = Counter(skill for item in bank.items.values() for skill in item.skills)
+    per_skill.update(skill for family in bank.families.values() for skill in family.skills)
     by_domain = Counter(item.domain for item in bank.items.values())
     return {
         "bank": bank.meta.id,
@@ -21,5 +22,7 @@ def bank_stats(bank: Bank) -> dict[str, Any]:
         "items_by_kind": dict(sorted(Counter(item.kind for item in bank.items.values()).items())),
         "skills": len(bank.meta.skills),
         "skills_under_3_items": sorted(s.id for s in bank.meta.skills if per_skill[s.id] < THIN_SKILL),
+        "generator_families": len(bank.families),
+        "flashcards": sum(len(deck.cards) for deck in bank.decks.values()),
         "assessments": sorted(bank.assessments),
     }

@@ -44,7 +44,7 @@ def bank_sync(*, folder: BankFolder) -> SyncReport:
                 "kind": parsed.kind,
                 "domain": parsed.domain,
                 "data": parsed.model_dump(mode="json"),
-                "figure_svg": figure.read_text(encoding="utf-8") if figure else "",
+                "figure_svg": figure.read_text(encoding="utf-8") if figure else "",  # generated: inline svg
             },
         )
         new_versions += created
