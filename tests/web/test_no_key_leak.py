@@ -41,7 +41,7 @@ def every_item_exam(shipped_bank, ada):  # type: ignore[no-untyped-def]
         title="Every item",
         kind="fixed",
         time_limit_seconds=3600,
-        item_ids=sorted(shipped_bank.items),
+        forms={"A": sorted(shipped_bank.items)},
     )
     return attempt_start(user=ada, assessment=assessment, now=timezone.now())
 

@@ -73,3 +73,23 @@ def test_starting_again_after_expiry_opens_a_new_attempt(ada, certification, att
     fresh = attempt_start(user=ada, assessment=certification, now=later)
     assert fresh.pk != attempt.pk and fresh.is_open
     assert Attempt.objects.get(pk=attempt.pk).status == Attempt.Status.EXPIRED
+
+
+def test_a_retake_gets_the_parallel_form_not_taken_yet(ada, shipped_bank) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.itembank.models import Assessment, Bank
+
+    ids = sorted(shipped_bank.items)
+    assessment = Assessment.objects.create(
+        bank=Bank.objects.get(bank_id=shipped_bank.meta.id),
+        slug="two-forms",
+        title="Two forms",
+        kind="fixed",
+        time_limit_seconds=600,
+        forms={"A": ids[:5], "B": ids[5:10]},
+    )
+    first = attempt_start(user=ada, assessment=assessment, now=timezone.now())
+    attempt_submit(attempt=first, now=timezone.now())
+    second = attempt_start(user=ada, assessment=assessment, now=timezone.now())
+    assert {first.form, second.form} == {"A", "B"}
+    given = [s.item_version.item.item_id for s in second.slots.order_by("position")]
+    assert given == assessment.forms[second.form]

@@ -236,17 +236,25 @@ def _assessment_problems(
     definition: AssessmentDefinition, items: dict[str, GradableItem], domains: set[str]
 ) -> list[tuple[tuple[str | int, ...], str]]:
     problems: list[tuple[tuple[str | int, ...], str]] = []
-    if definition.kind == "fixed" and not definition.items:
-        problems.append((("items",), "a fixed assessment lists its items"))
+    if definition.items and definition.forms:
+        problems.append((("forms",), "give either items (one form) or forms, not both"))
+    forms = definition.all_forms()
+    if definition.kind == "fixed" and not forms:
+        problems.append((("items",), "a fixed assessment lists its items (or its parallel forms)"))
     if definition.kind == "adaptive" and not definition.blueprint:
         problems.append((("blueprint",), "an adaptive assessment needs a blueprint of items per domain"))
-    seen: set[str] = set()
-    for i, item_id in enumerate(definition.items):
-        if item_id in seen:
-            problems.append((("items", i), f"item {item_id!r} appears twice"))
-        elif item_id not in items:
-            problems.append((("items", i), f"unknown or invalid item {item_id!r}"))
-        seen.add(item_id)
+    lengths = {len(form) for form in forms.values()}
+    if len(lengths) > 1:
+        problems.append((("forms",), "parallel forms must have the same number of items"))
+    for name, form in forms.items():
+        base: tuple[str | int, ...] = ("forms", name) if definition.forms else ("items",)
+        seen: set[str] = set()
+        for i, item_id in enumerate(form):
+            if item_id in seen:
+                problems.append(((*base, i), f"item {item_id!r} appears twice"))
+            elif item_id not in items:
+                problems.append(((*base, i), f"unknown or invalid item {item_id!r}"))
+            seen.add(item_id)
     for domain in definition.blueprint:
         if domain not in domains:
             problems.append((("blueprint", domain), f"unknown domain {domain!r}"))

@@ -148,4 +148,11 @@ class AssessmentDefinition(Strict):
     time_limit_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = DEFAULT_TIME_LIMIT_MINUTES
     pass_mark: Annotated[float, Field(gt=0, le=1)] | None = None
     items: list[ItemId] = Field(default_factory=list)
+    forms: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,20}$")], list[ItemId]] = Field(
+        default_factory=dict
+    )
     blueprint: dict[DomainId, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+
+    def all_forms(self) -> dict[str, list[str]]:
+        """Parallel forms of a fixed assessment by name; a single ``items`` list is form "A"."""
+        return dict(self.forms) if self.forms else ({"A": list(self.items)} if self.items else {})

@@ -18,6 +18,7 @@ class Attempt(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="attempts")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
+    form = models.CharField(max_length=20, blank=True, default="", help_text="which parallel form was given")
     started_at = models.DateTimeField()
     deadline = models.DateTimeField(help_text="set by the server at start; answers after it are refused")
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -7,6 +7,7 @@ double click, a replayed POST or two browser tabs can never create two responses
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -55,7 +56,8 @@ def attempt_start(*, user: object, assessment: Assessment, now: datetime) -> Att
         raise AssessmentUnavailable("This assessment is no longer available.")
     if assessment.kind != Assessment.Kind.FIXED:
         raise AssessmentUnavailable("Adaptive assessments are not open yet.")
-    versions = _current_versions(assessment)
+    form = _next_form(user, assessment)
+    versions = _current_versions(assessment, assessment.forms[form])
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -63,6 +65,7 @@ def attempt_start(*, user: object, assessment: Assessment, now: datetime) -> Att
                 assessment=assessment,
                 started_at=now,
                 deadline=now + timedelta(seconds=assessment.time_limit_seconds),
+                form=form,
             )
             AttemptItem.objects.bulk_create(
                 AttemptItem(
@@ -87,17 +90,25 @@ def _open_attempt(user: object, assessment: Assessment, now: datetime) -> Attemp
     return attempt
 
 
-def _current_versions(assessment: Assessment) -> list[ItemVersion]:
+def _next_form(user: object, assessment: Assessment) -> str:
+    """The parallel form this learner has taken least (at random among ties), so retakes vary."""
+    if not assessment.forms:
+        raise AssessmentUnavailable("This assessment has no questions yet.")
+    taken = Counter(Attempt.objects.filter(user=user, assessment=assessment).values_list("form", flat=True))
+    fewest = min(taken[name] for name in assessment.forms)
+    return secrets.choice(sorted(name for name in assessment.forms if taken[name] == fewest))
+
+
+def _current_versions(assessment: Assessment, item_ids: list[str]) -> list[ItemVersion]:
     items = {
         i.item_id: i
         for i in Item.objects.filter(
-            bank=assessment.bank, item_id__in=assessment.item_ids, is_active=True
+            bank=assessment.bank, item_id__in=item_ids, is_active=True
         ).select_related("current_version")
     }
-    missing = [item_id for item_id in assessment.item_ids if item_id not in items]
-    if missing:
+    if any(item_id not in items for item_id in item_ids):
         raise AssessmentUnavailable("This assessment is being updated; please try again later.")
-    return [items[item_id].current_version for item_id in assessment.item_ids]
+    return [items[item_id].current_version for item_id in item_ids]
 
 
 def attempt_expire_if_due(*, attempt: Attempt, now: datetime) -> bool:

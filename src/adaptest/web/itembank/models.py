@@ -82,7 +82,9 @@ class Assessment(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     time_limit_seconds = models.PositiveIntegerField()
     pass_mark = models.FloatField(null=True, blank=True, help_text="fraction of the maximum score")
-    item_ids = models.JSONField(default=list, help_text="fixed form: item ids in order")
+    forms = models.JSONField(
+        default=dict, help_text="fixed assessments: parallel forms, name -> item ids in order"
+    )
     blueprint = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
 
@@ -91,4 +93,6 @@ class Assessment(models.Model):
 
     @property
     def question_count(self) -> int:
-        return len(self.item_ids) if self.kind == self.Kind.FIXED else sum(self.blueprint.values())
+        if self.kind == self.Kind.FIXED:
+            return len(next(iter(self.forms.values()), []))
+        return sum(self.blueprint.values())

@@ -66,7 +66,7 @@ def bank_sync(*, folder: BankFolder) -> SyncReport:
                 "kind": definition.kind,
                 "time_limit_seconds": round(definition.time_limit_minutes * 60),
                 "pass_mark": definition.pass_mark,
-                "item_ids": definition.items,
+                "forms": definition.all_forms(),
                 "blueprint": definition.blueprint,
                 "is_active": True,
             },
