@@ -65,9 +65,12 @@ def test_the_answer_matches_pytorch(family: GeneratorFamily) -> None:
         params, item = family.variant(seed)
         expected = oracle(params)
         key = item.key_answer()
-        assert np.allclose(np.asarray(_numbers(key), dtype=float), np.asarray(_numbers(expected), dtype=float), rtol=1e-4, atol=1e-4), (
-            f"{family.id}~{seed}: key {key} but PyTorch gives {expected}"
-        )
+        assert np.allclose(
+            np.asarray(_numbers(key), dtype=float),
+            np.asarray(_numbers(expected), dtype=float),
+            rtol=1e-4,
+            atol=1e-4,
+        ), f"{family.id}~{seed}: key {key} but PyTorch gives {expected}"
 
 
 def _numbers(value: Any) -> Any:

@@ -24,8 +24,14 @@ def _linear_params(rng: random.Random) -> Variant:
             "answer": answer,
             "units": "parameters",
             "misconceptions": [
-                {"value": weights, "feedback": f"{weights} counts only the weight matrix; each of the {n_out} outputs also has a bias."},
-                {"value": weights + n_in, "feedback": f"A bias belongs to each *output* unit, so there are {n_out} biases, not {n_in}."},
+                {
+                    "value": weights,
+                    "feedback": f"{weights} counts only the weight matrix; each of the {n_out} outputs also has a bias.",
+                },
+                {
+                    "value": weights + n_in,
+                    "feedback": f"A bias belongs to each *output* unit, so there are {n_out} biases, not {n_in}.",
+                },
             ],
             "explanation": (
                 f"The weight matrix has {n_out} × {n_in} = {weights} entries and there is one bias per output, "
