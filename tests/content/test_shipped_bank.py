@@ -28,11 +28,67 @@ def test_every_item_says_what_to_study_when_the_learner_does_not_know() -> None:
     assert [item.id for item in BANK.items.values() if not item.dont_know_feedback] == []
 
 
-def test_the_certification_form_has_twenty_questions_of_every_kind_across_all_domains() -> None:
+def test_every_certification_form_has_twenty_questions_of_every_kind() -> None:
     form = BANK.assessments["dl-fundamentals-cert"]
     assert form.title == "Deep Learning Fundamentals — Certification Exam"
-    assert (form.kind, len(form.items), form.pass_mark, form.time_limit_minutes) == ("fixed", 20, 0.7, 30)
-    items = [BANK.items[item_id] for item_id in form.items]
-    assert {item.kind for item in items} == set(ITEM_KINDS)
-    assert {item.domain for item in items} == ASSESSED
-    assert any(item.figure for item in items)
+    assert (form.kind, form.pass_mark, form.time_limit_minutes) == ("fixed", 0.7, 30)
+    for items in form.all_forms().values():
+        assert len(items) == 20
+        assert {BANK.items[i].kind for i in items} == set(ITEM_KINDS)
+
+
+OTHER = {"applied_practice", "llm_and_scale"}
+
+
+def test_the_bank_is_large_enough_for_different_takers_to_see_different_questions() -> None:
+    from adaptest.bank import bank_stats
+
+    stats = bank_stats(BANK)
+    assert stats["items"] >= 320
+    assert all(stats["items_by_domain"][d] >= 50 for d in ASSESSED), stats["items_by_domain"]
+    assert all(stats["items_by_domain"][d] >= 30 for d in OTHER), stats["items_by_domain"]
+    assert stats["skills"] >= 80
+    assert stats["skills_under_3_items"] == []
+    assert stats["generator_families"] >= 20
+    assert stats["flashcards"] >= 150
+
+
+def test_a_quarter_of_the_items_are_not_single_choice() -> None:
+    kinds = Counter(item.kind for item in BANK.items.values())
+    assert kinds["single_choice"] <= 0.75 * len(BANK.items)
+
+
+def test_every_skill_has_a_study_note_and_a_resource() -> None:
+    missing = [s.id for s in BANK.meta.skills if not s.note or not s.resource]
+    assert missing == []
+    short = [s.id for s in BANK.meta.skills if not 2 <= s.note.count(". ") + 1 <= 6]  # type: ignore[union-attr]
+    assert short == []
+
+
+def test_difficulty_is_spread() -> None:
+    hints = Counter(item.difficulty for item in BANK.items.values())
+    assert all(hints[level] >= 0.15 * len(BANK.items) for level in ("easy", "medium", "hard")), hints
+
+
+def test_certification_forms_are_parallel_and_cover_all_six_domains() -> None:
+    forms = list(BANK.assessments["dl-fundamentals-cert"].all_forms().values())
+    assert len(forms) >= 2
+    for items in forms:
+        assert {BANK.items[i].domain for i in items} == ASSESSED | OTHER
+    first, second = forms[0], forms[1]
+    assert not set(first) & set(second)
+    for aspect in ("domain", "kind", "difficulty"):
+        assert Counter(getattr(BANK.items[i], aspect) for i in first) == Counter(
+            getattr(BANK.items[i], aspect) for i in second
+        )
+
+
+def test_the_adaptive_assessment_covers_the_four_assessed_domains() -> None:
+    adaptive = [a for a in BANK.assessments.values() if a.kind == "adaptive"]
+    assert len(adaptive) == 1
+    assert set(adaptive[0].blueprint) == ASSESSED and sum(adaptive[0].blueprint.values()) == 20
+
+
+def test_every_certification_form_includes_a_question_with_a_figure() -> None:
+    for items in BANK.assessments["dl-fundamentals-cert"].all_forms().values():
+        assert any(BANK.items[i].figure for i in items)

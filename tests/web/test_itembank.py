@@ -31,7 +31,9 @@ def test_an_edited_item_gets_a_new_version_and_old_responses_keep_theirs(tmp_pat
     root = tmp_path / "bank"
     shutil.copytree(DEEP_LEARNING_BANK, root)
     bank_sync(folder=load_bank(root))
-    attempt = attempt_start(user=ada, assessment=Assessment.objects.get(), now=timezone.now())
+    attempt = attempt_start(
+        user=ada, assessment=Assessment.objects.get(slug="dl-fundamentals-cert"), now=timezone.now()
+    )
     first = attempt.slots.get(position=1)
     response_save(
         attempt=attempt, position=1, answer=first.item_version.parsed.key_answer(), now=timezone.now()

@@ -15,14 +15,15 @@ from adaptest.bank.yamlsrc import SourceDocument
 NEAR_DUPLICATE = 0.8
 """Jaccard similarity of word-trigram sets above which two stems are reported as near duplicates."""
 MAX_STEM_WORDS = 120
-"""Prose words (outside code blocks and math) a stem may have; stems holding code may be longer."""
+"""Prose words (outside code blocks, tables and math) a stem may have; stems holding code may be longer."""
 
 _CODE = re.compile(r"```.*?```", re.S)
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
+_TABLE_ROW = re.compile(r"^\s*\|.*$", re.M)
 
 
 def _prose(stem: str) -> str:
-    return _MATH.sub(" ", _CODE.sub(" ", stem))
+    return _TABLE_ROW.sub(" ", _MATH.sub(" ", _CODE.sub(" ", stem)))
 
 
 def _trigrams(stem: str) -> frozenset[tuple[str, ...]]:
