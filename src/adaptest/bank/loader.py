@@ -14,7 +14,15 @@ from adaptest.bank.generators import GeneratorFamily
 from adaptest.bank.kinds import ITEM_KINDS, GradableItem
 from adaptest.bank.kinds.base import Loc
 from adaptest.bank.lint import lint
-from adaptest.bank.problems import NO_ID, BankInvalid, Collector, display, read_mapping, yaml_files
+from adaptest.bank.problems import (
+    NO_ID,
+    BankInvalid,
+    Collector,
+    display,
+    read_mapping,
+    validated_files,
+    yaml_files,
+)
 from adaptest.bank.schema import AssessmentDefinition, BankMeta, Deck
 from adaptest.bank.sources import load_decks, load_families, skill_sources
 from adaptest.bank.yamlsrc import SourceDocument
@@ -199,19 +207,9 @@ def _load_assessments(
 ) -> tuple[dict[str, AssessmentDefinition], dict[str, SourceDocument]]:
     assessments: dict[str, AssessmentDefinition] = {}
     docs: dict[str, SourceDocument] = {}
-    folder = root / "assessments"
-    for path in yaml_files(folder) if folder.is_dir() else []:
-        doc = read_mapping(path, out)
-        if doc is None:
-            continue
-        assessment_id = str(doc.data.get("id", NO_ID))
-        try:
-            definition = AssessmentDefinition.model_validate(doc.data)
-        except ValidationError as error:
-            out.add_validation(doc, assessment_id, error)
-            continue
+    for doc, definition in validated_files(root / "assessments", AssessmentDefinition, out):
         if definition.id in assessments:
-            out.add(path, doc.line_of(("id",)), definition.id, "duplicate assessment id")
+            out.add(doc.path, doc.line_of(("id",)), definition.id, "duplicate assessment id")
             continue
         assessments[definition.id] = definition
         docs[definition.id] = doc

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from adaptest.bank.yamlsrc import SourceDocument, YamlSyntaxError, read_yaml
 
@@ -87,4 +88,33 @@ def yaml_files(folder: Path) -> Iterable[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-__all__ = ["NO_ID", "BankInvalid", "Collector", "Problem", "display", "read_mapping", "yaml_files"]
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validated_files(
+    folder: Path, model: type[ModelT], out: Collector, label: str | None = None
+) -> Iterator[tuple[SourceDocument, ModelT]]:
+    """Each YAML file of ``folder`` that parses and fits ``model``; the others are reported to ``out``.
+
+    Problems are attributed to the file's ``id`` field, or to ``label`` for files without one.
+    """
+    for path in yaml_files(folder) if folder.is_dir() else []:
+        doc = read_mapping(path, out)
+        if doc is None:
+            continue
+        try:
+            yield doc, model.model_validate(doc.data)
+        except ValidationError as error:
+            out.add_validation(doc, label or str(doc.data.get("id", NO_ID)), error)
+
+
+__all__ = [
+    "NO_ID",
+    "BankInvalid",
+    "Collector",
+    "Problem",
+    "display",
+    "read_mapping",
+    "validated_files",
+    "yaml_files",
+]

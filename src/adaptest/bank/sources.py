@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from adaptest.bank.generators import VALIDATION_SEEDS, GeneratorFamily, load_generator_module
-from adaptest.bank.problems import NO_ID, Collector, read_mapping, yaml_files
+from adaptest.bank.problems import NO_ID, Collector, validated_files
 from adaptest.bank.schema import BankMeta, Deck, Skill, SkillsFile
 from adaptest.bank.yamlsrc import SourceDocument
 
@@ -55,16 +55,7 @@ def skill_sources(
 
     for i, skill in enumerate(meta.skills):
         add(skill, SkillSource(bank_doc, ("skills", i)))
-    folder = root / "skills"
-    for path in yaml_files(folder) if folder.is_dir() else []:
-        doc = read_mapping(path, out)
-        if doc is None:
-            continue
-        try:
-            parsed = SkillsFile.model_validate(doc.data)
-        except ValidationError as error:
-            out.add_validation(doc, "skills", error)
-            continue
+    for doc, parsed in validated_files(root / "skills", SkillsFile, out, label="skills"):
         for i, skill in enumerate(parsed.skills):
             add(skill, SkillSource(doc, ("skills", i)))
     return meta.model_copy(update={"skills": skills}), sources
@@ -76,17 +67,8 @@ def load_decks(root: Path, meta: BankMeta, out: Collector) -> dict[str, Deck]:
     card_ids: dict[str, Path] = {}
     skills = {s.id for s in meta.skills}
     domains = {d.id for d in meta.domains}
-    folder = root / "decks"
-    for path in yaml_files(folder) if folder.is_dir() else []:
-        doc = read_mapping(path, out)
-        if doc is None:
-            continue
-        deck_id = str(doc.data.get("id", NO_ID))
-        try:
-            deck = Deck.model_validate(doc.data)
-        except ValidationError as error:
-            out.add_validation(doc, deck_id, error)
-            continue
+    for doc, deck in validated_files(root / "decks", Deck, out):
+        path = doc.path
         if deck.id in decks:
             out.add(path, doc.line_of(("id",)), deck.id, "duplicate deck id")
             continue
