@@ -82,12 +82,8 @@ def simulate(design: Design, rng: np.random.Generator) -> Sample:
 
 
 def ours(design: Design, sample: Sample) -> tuple[NDArray[np.float64], NDArray[np.float64], dict[str, Any]]:
-    data = ResponseData(
-        person=sample.person,
-        item=sample.item,
-        correct=sample.correct,
-        person_ids=tuple(map(str, range(design.n_persons))),
-        item_ids=tuple(map(str, range(design.n_items))),
+    data = ResponseData.from_indices(
+        sample.person, sample.item, sample.correct, n_persons=design.n_persons, n_items=design.n_items
     )
     result = calibrate_2pl(data)
     details = {

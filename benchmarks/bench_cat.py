@@ -69,13 +69,19 @@ def _se_reach(pool: ItemPool, theta: np.ndarray, administered: list[list[int]], 
     return reached / len(administered)
 
 
-def uni_500_se() -> dict[str, Any]:
+def _ours_on_shared_takers(name: str) -> tuple[ItemPool, np.ndarray, dict[str, Any]]:  # type: ignore[type-arg]
+    """The design's bank and takers from the seed, and our metrics on them, for catsim to reuse."""
     rng = np.random.default_rng(SEED)
-    scenario = scenario_for("uni-500-se", rng)
+    scenario = scenario_for(name, rng)
     theta = draw_abilities(scenario, rng)
-    ours = simulate("uni-500-se", seed=SEED, pool=scenario.design.pool, abilities=theta)
-    theirs = _run_catsim(scenario.design.pool, theta[:, 0], MinErrorStopper(0.30, max_items=40))
-    reach = _se_reach(scenario.design.pool, theirs["estimates"], theirs["administered"], 0.30)
+    pool = scenario.design.pool
+    return pool, theta, simulate(name, seed=SEED, pool=pool, abilities=theta)
+
+
+def uni_500_se() -> dict[str, Any]:
+    pool, theta, ours = _ours_on_shared_takers("uni-500-se")
+    theirs = _run_catsim(pool, theta[:, 0], MinErrorStopper(0.30, max_items=40))
+    reach = _se_reach(pool, theirs["estimates"], theirs["administered"], 0.30)
     return {
         "adaptest": _pick(ours, "mean_length", "reach_se_rate", "rmse"),
         "catsim": {"mean_length": theirs["mean_length"], "reach_se_rate": reach, "rmse": theirs["rmse"]},
@@ -83,11 +89,7 @@ def uni_500_se() -> dict[str, Any]:
 
 
 def uni_500_fixed20() -> dict[str, Any]:
-    rng = np.random.default_rng(SEED)
-    scenario = scenario_for("uni-500-fixed20", rng)
-    theta = draw_abilities(scenario, rng)
-    pool = scenario.design.pool
-    ours = simulate("uni-500-fixed20", seed=SEED, pool=pool, abilities=theta)
+    pool, theta, ours = _ours_on_shared_takers("uni-500-fixed20")
     free = _run_catsim(pool, theta[:, 0], TestLengthStopper(max_items=20))
     capped = _run_catsim(pool, theta[:, 0], TestLengthStopper(max_items=20), r_max=0.2)
     keys = ("rmse", "max_exposure", "bank_used", "step_seconds_mean")
@@ -101,11 +103,7 @@ def uni_500_fixed20() -> dict[str, Any]:
 
 def domains_4x60() -> dict[str, Any]:
     """Ours (EP over correlated domains) against catsim run per domain with MLE, 5 items each."""
-    rng = np.random.default_rng(SEED)
-    scenario = scenario_for("domains-4x60", rng)
-    theta = draw_abilities(scenario, rng)
-    pool = scenario.design.pool
-    ours = simulate("domains-4x60", seed=SEED, pool=pool, abilities=theta)
+    pool, theta, ours = _ours_on_shared_takers("domains-4x60")
     right = np.zeros_like(theta, dtype=bool)
     for d in range(4):
         idx = np.flatnonzero(pool.domain == d)

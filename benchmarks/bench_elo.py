@@ -10,8 +10,8 @@ learner answers a random set of distinct items and all responses arrive in one r
 * **Elo** predicts every response *before* updating on it (prequential log loss), with the default
   K schedule.
 * **Offline 2PL** calibrates the bank on all responses with ``calibrate_2pl``, scores each learner
-  by EAP (``eap_abilities`` below), and is scored on the same responses it was fitted to: a
-  deliberately strong, in-sample reference.
+  by EAP (``ability_eap``, the calibration's E-step at the fitted parameters), and is scored on the
+  same responses it was fitted to: a deliberately strong, in-sample reference.
 
 The run has three parts: tuning ``alpha`` and ``beta`` on separate seeds, the main comparison (2000
 learners, 400-item bank, every learner answers every item), and the same comparison with fewer or more
@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sparse
 from numpy.typing import NDArray
 
-from adaptest.psychometrics.calibration import Quadrature, calibrate_2pl
+from adaptest.psychometrics.calibration import ability_eap, calibrate_2pl
 from adaptest.psychometrics.elo import DEFAULT_ALPHA, DEFAULT_BETA, EloModel
 from adaptest.psychometrics.irt import probability
 from adaptest.psychometrics.responses import ResponseData
@@ -96,35 +95,14 @@ def elo_predictions(stream: Stream, design: Design, alpha: float, beta: float) -
     )
 
 
-def eap_abilities(stream: Stream, n_learners: int, a: Floats, b: Floats, points: int = 61) -> Floats:
-    """Posterior means of ability under N(0, 1) on a grid, given item parameters ``a`` and ``b``.
-
-    The learners × nodes log-likelihood is :math:`U Z + O \\log(1 - P)`, with sparse learners × items
-    matrices of right answers (U) and of answered items (O), and items × nodes tables of logits (Z).
-    """
-    quadrature = Quadrature.standard_normal(points)
-    logit = a[:, None] * (quadrature.nodes[None, :] - b[:, None])
-    shape = (n_learners, a.size)
-    right = sparse.csr_array((stream.correct, (stream.learner, stream.item)), shape=shape)
-    answered = sparse.csr_array((np.ones(stream.item.size), (stream.learner, stream.item)), shape=shape)
-    joint = right @ logit - answered @ np.logaddexp(0.0, logit) + quadrature.log_weights
-    posterior = np.exp(joint - joint.max(axis=1, keepdims=True))
-    posterior /= posterior.sum(axis=1, keepdims=True)
-    return np.asarray(posterior @ quadrature.nodes)
-
-
 def offline_2pl(stream: Stream, design: Design, a_prior_sd: float = 0.5) -> tuple[Floats, float]:
     """In-sample predictions of a 2PL calibration with EAP abilities, and its wall-clock seconds."""
     start = time.perf_counter()
-    data = ResponseData(
-        person=stream.learner,
-        item=stream.item,
-        correct=stream.correct,
-        person_ids=tuple(map(str, range(design.learners))),
-        item_ids=tuple(map(str, range(design.bank))),
+    data = ResponseData.from_indices(
+        stream.learner, stream.item, stream.correct, n_persons=design.learners, n_items=design.bank
     )
     result = calibrate_2pl(data, a_prior_sd=a_prior_sd)
-    theta = eap_abilities(stream, design.learners, result.a, result.b)
+    theta = ability_eap(data, result.a, result.b)
     prediction = probability(theta[stream.learner], result.a[stream.item], result.b[stream.item])
     return prediction, time.perf_counter() - start
 

@@ -268,3 +268,29 @@ def test_any_small_data_set_gives_finite_sensible_output(
     fitted = result.item_fit_rmsd[~result.uncalibrated]
     assert np.all((fitted >= 0) & (fitted <= 1))
     assert result.log_likelihood < 0
+
+
+def test_ability_eap_agrees_with_the_per_person_estimator() -> None:
+    from adaptest.psychometrics.calibration import ability_eap
+    from adaptest.psychometrics.estimation import eap
+    from adaptest.psychometrics.responses import ResponseData
+
+    rng = np.random.default_rng(11)
+    a, b = rng.lognormal(0, 0.25, 8), rng.normal(0, 1, 8)
+    person = np.repeat(np.arange(30), 5)
+    item = np.concatenate([rng.choice(8, 5, replace=False) for _ in range(30)])
+    correct = (rng.random(person.size) < 0.6).astype(float)
+    data = ResponseData.from_indices(person, item, correct, n_persons=30, n_items=8)
+    batch = ability_eap(data, a, b, quadrature_points=201)
+    for p in range(30):
+        mine = item[person == p]
+        one = eap(correct[person == p], a[mine], b[mine], grid=np.linspace(-5, 5, 201))
+        assert batch[p] == pytest.approx(one.theta, abs=1e-6)
+
+
+def test_from_indices_numbers_ids_and_honours_explicit_counts() -> None:
+    from adaptest.psychometrics.responses import ResponseData
+
+    data = ResponseData.from_indices([0, 0, 2], [1, 0, 1], [1, 0, 1], n_items=4)
+    assert (data.n_persons, data.n_items, data.n_observations) == (3, 4, 3)
+    assert data.person_ids == ("0", "1", "2") and data.item_ids == ("0", "1", "2", "3")

@@ -34,7 +34,6 @@ class Bank:
     meta: BankMeta
     items: dict[str, GradableItem]
     assessments: dict[str, AssessmentDefinition]
-    item_files: dict[str, Path] = field(repr=False)
     families: dict[str, GeneratorFamily] = field(default_factory=dict)
     decks: dict[str, Deck] = field(default_factory=dict)
 
@@ -78,8 +77,7 @@ def load_bank(root: Path | str) -> Bank:
     lint(meta, items, item_docs, families, skills, out)
     if out.problems:
         raise BankInvalid(out.problems)
-    files = {item_id: doc.path for item_id, doc in item_docs.items()}
-    return Bank(root, meta, items, assessments, files, families, decks)
+    return Bank(root, meta, items, assessments, families, decks)
 
 
 def _load_meta(path: Path, out: Collector) -> tuple[BankMeta, SourceDocument] | None:

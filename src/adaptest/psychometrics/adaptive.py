@@ -14,7 +14,14 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from adaptest.psychometrics.estimation import GRID, add_response
+from adaptest.psychometrics.estimation import (
+    GRID,
+    add_response,
+    cut_position,
+    eap_from_weights,
+    grid_weights,
+    midpoint_cdf,
+)
 from adaptest.psychometrics.irt import FloatArray, information, probability
 from adaptest.psychometrics.multidim import DomainPosterior, DomainPrior, domain_posterior
 from adaptest.psychometrics.reporting import LevelCuts, level_probabilities
@@ -62,13 +69,8 @@ class TestDesign:
 
     @cached_property
     def cut_positions(self) -> tuple[tuple[int, float], ...]:
-        """Where each level cut falls on the EAP grid: the grid index below it and how far past."""
-        positions = []
-        for cut in self.cuts.cuts:
-            k = int(np.searchsorted(GRID, cut, side="right")) - 1
-            inside = 0 <= k < len(GRID) - 1
-            positions.append((k, float((cut - GRID[k]) / (GRID[k + 1] - GRID[k])) if inside else 0.0))
-        return tuple(positions)
+        """Where each level cut falls on the EAP grid (computed once per design)."""
+        return tuple(cut_position(GRID, cut) for cut in self.cuts.cuts)
 
     @cached_property
     def ends(self) -> StopRule:
@@ -160,23 +162,11 @@ _Summary = tuple[FloatArray, FloatArray, FloatArray, FloatArray | None, DomainPo
 
 def _grid_summary(design: TestDesign, log_posterior: FloatArray) -> _Summary:
     """EAP, posterior SD and level confidence from the grid posterior, sharing one exponentiation."""
-    w = np.exp(log_posterior - log_posterior.max())
-    w /= w.sum()
-    mean = float(w @ GRID)
-    se = float(np.sqrt(w @ (GRID - mean) ** 2))
-    low, high = (_grid_cdf(w, k, fraction) for k, fraction in design.cut_positions)
+    weights = grid_weights(log_posterior)
+    estimate = eap_from_weights(weights)
+    low, high = (midpoint_cdf(weights, position) for position in design.cut_positions)
     confidence = max(low, high - low, 1.0 - high)
-    return np.array([mean]), np.array([se]), np.array([confidence]), log_posterior, None
-
-
-def _grid_cdf(weights: FloatArray, k: int, fraction: float) -> float:
-    """P(θ < cut) on GRID by the midpoint rule, for a cut ``fraction`` of the way past GRID[k]."""
-    if k < 0:
-        return 0.0
-    if k >= len(GRID) - 1:
-        return 1.0
-    at_k = float(weights[:k].sum()) + 0.5 * float(weights[k])
-    return at_k + fraction * 0.5 * float(weights[k] + weights[k + 1])
+    return np.array([estimate.theta]), np.array([estimate.se]), np.array([confidence]), log_posterior, None
 
 
 def _domain_summary(design: TestDesign, post: DomainPosterior) -> _Summary:

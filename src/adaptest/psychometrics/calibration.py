@@ -585,4 +585,19 @@ def _rmsd(em: _EMMap, params: FloatArray, expectation: _Expectation) -> FloatArr
     return np.where(em.free, rmsd, np.nan)
 
 
-__all__ = ["CalibrationResult", "ItemPrior", "Quadrature", "calibrate_2pl"]
+def ability_eap(data: ResponseData, a: ArrayLike, b: ArrayLike, *, quadrature_points: int = 61) -> FloatArray:
+    """Every person's posterior mean ability under N(0, 1), given calibrated 2PL item parameters.
+
+    This is the calibration's E-step run once at fixed parameters:
+    :math:`\\hat\\theta_p = \\sum_q \\theta_q \\pi_{pq}` with
+    :math:`\\pi_{pq} \\propto w_q \\prod_{j \\in J_p} P_j(\\theta_q)^{u_{pj}}
+    (1 - P_j(\\theta_q))^{1 - u_{pj}}`.
+    """
+    quadrature = Quadrature.standard_normal(quadrature_points)
+    a_, b_ = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    em = _EMMap(_Design.from_data(data), quadrature, ItemPrior(), np.ones(a_.shape[0], dtype=np.bool_))
+    posterior = em.expectation(np.concatenate([np.log(a_), b_])).posterior
+    return np.asarray(posterior @ quadrature.nodes, dtype=np.float64)
+
+
+__all__ = ["CalibrationResult", "ItemPrior", "Quadrature", "ability_eap", "calibrate_2pl"]

@@ -59,17 +59,47 @@ def add_response(
     return log_posterior + (np.log(p) if correct >= 0.5 else np.log1p(-p))
 
 
-def eap_from_grid(log_posterior: FloatArray, grid: FloatArray = GRID) -> Estimate:
-    """Posterior mean and SD from a grid log posterior.
-
-    .. math:: \\hat\\theta = \\sum_q \\theta_q w_q, \\quad
-              SE^2 = \\sum_q (\\theta_q - \\hat\\theta)^2 w_q, \\quad
-              w_q \\propto e^{\\log p(\\theta_q \\mid u)}
-    """
+def grid_weights(log_posterior: FloatArray) -> FloatArray:
+    """Normalised posterior weights on the grid: :math:`w_q \\propto e^{\\log p(\\theta_q \\mid u)}`."""
     weights = np.exp(log_posterior - log_posterior.max())
-    weights /= weights.sum()
+    return np.asarray(weights / weights.sum(), dtype=np.float64)
+
+
+def eap_from_weights(weights: FloatArray, grid: FloatArray = GRID) -> Estimate:
+    """Posterior mean and SD from normalised grid weights.
+
+    .. math:: \\hat\\theta = \\sum_q \\theta_q w_q, \\quad SE^2 = \\sum_q (\\theta_q - \\hat\\theta)^2 w_q
+    """
     mean = float(weights @ grid)
     return Estimate(mean, float(np.sqrt(weights @ (grid - mean) ** 2)))
+
+
+def eap_from_grid(log_posterior: FloatArray, grid: FloatArray = GRID) -> Estimate:
+    """Posterior mean and SD from a grid log posterior."""
+    return eap_from_weights(grid_weights(log_posterior), grid)
+
+
+def cut_position(grid: FloatArray, cut: float) -> tuple[int, float]:
+    """Where ``cut`` falls on ``grid``: the index of the grid point below it and how far past it."""
+    k = int(np.searchsorted(grid, cut, side="right")) - 1
+    if not 0 <= k < len(grid) - 1:
+        return k, 0.0
+    return k, float((cut - grid[k]) / (grid[k + 1] - grid[k]))
+
+
+def midpoint_cdf(weights: FloatArray, position: tuple[int, float]) -> float:
+    """P(θ < cut) from grid weights, each the mass of a cell centred on its point (midpoint rule).
+
+    The CDF at grid point k counts half of that point's own weight; between points it is linear.
+    ``position`` comes from :func:`cut_position`.
+    """
+    k, fraction = position
+    if k < 0:
+        return 0.0
+    if k >= len(weights) - 1:
+        return 1.0
+    at_k = float(weights[:k].sum()) + 0.5 * float(weights[k])
+    return at_k + fraction * 0.5 * float(weights[k] + weights[k + 1])
 
 
 def eap(
@@ -163,10 +193,14 @@ __all__ = [
     "GRID",
     "Estimate",
     "add_response",
+    "cut_position",
     "eap",
     "eap_from_grid",
+    "eap_from_weights",
     "grid_log_posterior",
+    "grid_weights",
     "map_estimate",
+    "midpoint_cdf",
     "mle",
     "wle",
 ]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from adaptest.psychometrics.estimation import cut_position, midpoint_cdf
 from adaptest.psychometrics.irt import FloatArray, probability
 
 _Z = np.linspace(-8.0, 8.0, 201)
@@ -66,17 +67,9 @@ class DomainPosterior:
         return np.sqrt(np.diag(self.cov))
 
     def cdf(self, cut: float) -> FloatArray:
-        """P(θ_d < cut) for every domain, interpolating the marginal's cumulative weights.
-
-        Each grid weight is the mass of a cell centred on its point, so the CDF at a point counts
-        half of that point's own weight (the midpoint rule).
-        """
-        cumulative = np.cumsum(self.weights, axis=1) - 0.5 * self.weights
+        """P(θ_d < cut) for every domain, from its marginal by the midpoint rule."""
         return np.array(
-            [
-                np.interp(cut, grid, cum, left=0.0, right=1.0)
-                for grid, cum in zip(self.grids, cumulative, strict=True)
-            ]
+            [midpoint_cdf(w, cut_position(g, cut)) for g, w in zip(self.grids, self.weights, strict=True)]
         )
 
 

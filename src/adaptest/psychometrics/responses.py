@@ -135,6 +135,35 @@ class ResponseData:
         )
 
     @classmethod
+    def from_indices(
+        cls,
+        person: ArrayLike,
+        item: ArrayLike,
+        correct: ArrayLike,
+        *,
+        n_persons: int | None = None,
+        n_items: int | None = None,
+    ) -> ResponseData:
+        """Build from 0-based person and item indices; ids are the indices as strings.
+
+        The counts default to one more than the largest index seen; give them when some persons or
+        items have no response.
+        """
+        person_ = np.asarray(person, dtype=np.int64)
+        item_ = np.asarray(item, dtype=np.int64)
+        if n_persons is None:
+            n_persons = int(person_.max()) + 1 if person_.size else 0
+        if n_items is None:
+            n_items = int(item_.max()) + 1 if item_.size else 0
+        return cls(
+            person=person_,
+            item=item_,
+            correct=np.asarray(correct, dtype=np.float64),
+            person_ids=tuple(map(str, range(n_persons))),
+            item_ids=tuple(map(str, range(n_items))),
+        )
+
+    @classmethod
     def from_records(
         cls,
         persons: Sequence[str],

@@ -87,10 +87,6 @@ class Exposure:
     counts: IntArray
     sessions: int
 
-    @classmethod
-    def empty(cls, items: int) -> Exposure:
-        return cls(np.zeros(items, dtype=np.int64), 0)
-
     def rates(self) -> FloatArray:
         return self.counts / max(self.sessions, 1)
 

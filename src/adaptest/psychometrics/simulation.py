@@ -27,8 +27,6 @@ from adaptest.psychometrics.reporting import level_probabilities, true_level
 from adaptest.psychometrics.selection import Blueprint, Exposure, ExposureControl, ItemPool
 from adaptest.psychometrics.stopping import MaxItems, SETarget
 
-BORDERLINE_BELOW = 0.8
-
 
 @dataclass(frozen=True)
 class Scenario:

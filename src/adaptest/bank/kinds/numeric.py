@@ -175,15 +175,15 @@ class MatrixItem(GradableItem):
         for i, m in enumerate(self.misconceptions):
             if [len(r) for r in m.answer] != [cols] * rows:
                 problems.append((("misconceptions", i, "answer"), f"misconception must be {rows}×{cols}"))
-            elif self._cells_right(m.answer) == rows * cols:
+            elif self._cells_within_tolerance(self.answer, m.answer) == rows * cols:
                 problems.append((("misconceptions", i, "answer"), "misconception is accepted as correct"))
         return problems
 
-    def _cells_right(self, grid: Grid) -> int:
+    def _cells_within_tolerance(self, expected: Grid, given: Grid) -> int:
         return sum(
-            self.tolerance.accepts(expected, given)
-            for key_row, row in zip(self.answer, grid, strict=True)
-            for expected, given in zip(key_row, row, strict=True)
+            self.tolerance.accepts(e, g)
+            for expected_row, given_row in zip(expected, given, strict=True)
+            for e, g in zip(expected_row, given_row, strict=True)
         )
 
     def presentation(self, seed: int) -> dict[str, Any]:
@@ -210,9 +210,12 @@ class MatrixItem(GradableItem):
 
     def grade_answer(self, answer: Grid) -> Outcome:
         rows, cols = self.shape
-        right = self._cells_right(answer)
+        right = self._cells_within_tolerance(self.answer, answer)
         subject = self.describe_answer(answer)
-        misconception = next((m for m in self.misconceptions if self._grid_matches(m.answer, answer)), None)
+        misconception = next(
+            (m for m in self.misconceptions if self._cells_within_tolerance(m.answer, answer) == rows * cols),
+            None,
+        )
         summary = Remark(subject, f"{right} of {rows * cols} cells are right.", right == rows * cols)
         if misconception:
             detail: tuple[Remark, ...] = (Remark("", misconception.feedback, False),)
@@ -222,13 +225,6 @@ class MatrixItem(GradableItem):
             detail = ()
         parts = [FeedbackPart(Role.YOUR_ANSWER, (summary, *detail))]
         return self.outcome(right / (rows * cols), right == rows * cols, *parts)
-
-    def _grid_matches(self, expected: Grid, given: Grid) -> bool:
-        return all(
-            self.tolerance.accepts(e, g)
-            for erow, grow in zip(expected, given, strict=True)
-            for e, g in zip(erow, grow, strict=True)
-        )
 
     def key_answer(self) -> Grid:
         return [list(row) for row in self.answer]

@@ -31,10 +31,6 @@ def attempt_list_for_user(*, user: Any, assessment: Assessment | None = None) ->
     return attempts.filter(assessment=assessment) if assessment else attempts
 
 
-def attempt_open_for_user(*, user: Any, assessment: Assessment) -> Attempt | None:
-    return Attempt.objects.filter(user=user, assessment=assessment, status=Attempt.Status.IN_PROGRESS).first()
-
-
 def attempt_slot(*, attempt: Attempt, position: int) -> AttemptItem:
     return attempt.slots.select_related("item_version").get(position=position)
 
@@ -174,6 +170,21 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
         entries,
         sorted(domains.values(), key=lambda d: order.index(d.domain_id) if d.domain_id in order else 99),
     )
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    attempt: Attempt
+    entry: ReviewEntry
+    count: int
+
+
+def review_page(*, attempt: Attempt, position: int) -> ReviewPage:
+    """One question of a finished attempt with the feedback for the learner's own answer."""
+    if attempt.is_open:
+        raise ValueError("reviews exist only for finished attempts")
+    slot = attempt.slots.select_related("item_version", "response").get(position=position)
+    return ReviewPage(attempt, _review_entry(slot), attempt.slots.count())
 
 
 _UNANSWERED = FeedbackPart(Role.NO_SPECIFIC_FEEDBACK, (Remark("", "You did not answer this question."),))

@@ -49,7 +49,7 @@ class SaveResult:
 
 def attempt_start(*, user: object, assessment: Assessment, now: datetime) -> Attempt:
     """Start a fixed-form attempt, or return the user's open attempt so the learner resumes it."""
-    open_attempt = _open_attempt(user, assessment, now)
+    open_attempt = attempt_open(user=user, assessment=assessment, now=now)
     if open_attempt is not None:
         return open_attempt
     if not assessment.is_active:
@@ -74,14 +74,15 @@ def attempt_start(*, user: object, assessment: Assessment, now: datetime) -> Att
                 for i, v in enumerate(versions, start=1)
             )
     except IntegrityError:  # a concurrent request started one first: resume that one
-        existing = _open_attempt(user, assessment, now)
+        existing = attempt_open(user=user, assessment=assessment, now=now)
         if existing is None:
             raise
         return existing
     return attempt
 
 
-def _open_attempt(user: object, assessment: Assessment, now: datetime) -> Attempt | None:
+def attempt_open(*, user: object, assessment: Assessment, now: datetime) -> Attempt | None:
+    """The learner's attempt in progress, if any; one whose time ran out is finished and not returned."""
     attempt = Attempt.objects.filter(
         user=user, assessment=assessment, status=Attempt.Status.IN_PROGRESS
     ).first()
@@ -218,6 +219,7 @@ __all__ = [
     "AttemptClosed",
     "SaveResult",
     "attempt_expire_if_due",
+    "attempt_open",
     "attempt_require_open",
     "attempt_start",
     "attempt_submit",

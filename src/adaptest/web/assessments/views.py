@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from adaptest.bank import DONT_KNOW, AnswerError
 from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.answer_forms import answer_from_fields, fields_from_post
-from adaptest.web.assessments.models import Attempt
+from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.itembank.models import Assessment
 
 TIME_UP = "Time is up. Your exam was submitted with the answers you saved before the deadline."
@@ -33,9 +33,7 @@ def _question_url(attempt: Attempt, position: int) -> str:
 @login_required
 def assessment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     assessment = get_object_or_404(Assessment, slug=slug, is_active=True)
-    open_attempt = selectors.attempt_open_for_user(user=request.user, assessment=assessment)
-    if open_attempt is not None and services.attempt_expire_if_due(attempt=open_attempt, now=timezone.now()):
-        open_attempt = None
+    open_attempt = services.attempt_open(user=request.user, assessment=assessment, now=timezone.now())
     past = selectors.attempt_list_for_user(user=request.user, assessment=assessment).exclude(
         status=Attempt.Status.IN_PROGRESS
     )
@@ -154,12 +152,11 @@ def review(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
     services.attempt_expire_if_due(attempt=attempt, now=timezone.now())
     if attempt.is_open:  # keys and explanations stay hidden until the attempt is finished
         return redirect(_question_url(attempt, attempt.current_position))
-    summary = selectors.attempt_result(attempt=attempt)
-    if not 1 <= position <= len(summary.entries):
-        raise Http404("No such question.")
-    entry = summary.entries[position - 1]
-    context = {"result": summary, "entry": entry, "count": len(summary.entries)}
-    return render(request, "assessments/review.html", context)
+    try:
+        page = selectors.review_page(attempt=attempt, position=position)
+    except AttemptItem.DoesNotExist:
+        raise Http404("No such question.") from None
+    return render(request, "assessments/review.html", {"page": page, "entry": page.entry})
 
 
 @login_required

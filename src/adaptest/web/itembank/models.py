@@ -19,9 +19,6 @@ class Bank(models.Model):
     def domain_titles(self) -> dict[str, str]:
         return {d["id"]: d["title"] for d in self.meta["domains"]}
 
-    def skill_titles(self) -> dict[str, str]:
-        return {s["id"]: s["title"] for s in self.meta.get("skills", [])}
-
 
 class Item(models.Model):
     bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="items")
