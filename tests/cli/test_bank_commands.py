@@ -201,3 +201,11 @@ def test_simulate_prints_one_json_object_with_the_design_metrics() -> None:
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout)
     assert metrics["design"] == "uni-500-fixed20" and metrics["takers"] == 20 and metrics["mean_length"] == 20
+
+
+def test_simulate_runs_a_design_at_another_length_and_refuses_an_impossible_one() -> None:
+    result = run_cli("simulate", "--design", "uni-500-fixed20", "--takers", "5", "--length", "12", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["mean_length"] == 12
+    refused = run_cli("simulate", "--design", "uni-500-fixed20", "--length", "0")
+    assert refused.returncode == 2 and "--length must be at least 1" in refused.stderr

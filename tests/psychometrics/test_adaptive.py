@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adaptest.psychometrics.adaptive import TestDesign, record, select_next, start
+from adaptest.psychometrics.adaptive import TestDesign, record, resume, select_next, start
 from adaptest.psychometrics.irt import probability
 from adaptest.psychometrics.multidim import DomainPrior
 from adaptest.psychometrics.selection import Blueprint, Exposure, ExposureControl, ItemPool
@@ -124,3 +124,28 @@ def test_the_blueprint_never_makes_its_minimums_unreachable() -> None:
     assert blueprint.open_domains(np.array([8, 0]), items_left=4).tolist() == [False, True]
     assert blueprint.open_domains(np.array([6, 2]), items_left=2).tolist() == [False, True]
     assert blueprint.open_domains(np.array([4, 4]), items_left=4).tolist() == [True, True]
+
+
+@pytest.mark.parametrize("domains", [1, 4])
+def test_resuming_from_stored_responses_gives_the_state_recorded_step_by_step(domains: int) -> None:
+    rng = np.random.default_rng(11)
+    pool = _pool(rng, domains=4, families=True)
+    prior = DomainPrior.exchangeable(domains, 0.7 if domains > 1 else 0.0)
+    design = TestDesign(
+        pool, prior, MaxItems(12), 12, blueprint=Blueprint.exact((3, 3, 3, 3)), pretest_positions=(4,)
+    )
+    stepped = _take(design, np.zeros(domains), rng)
+    resumed = resume(design, stepped.items, stepped.responses)
+    assert resumed.items == stepped.items and resumed.scored == stepped.scored
+    assert resumed.scored_by_domain == stepped.scored_by_domain
+    assert np.array_equal(resumed.available, stepped.available)
+    np.testing.assert_allclose(resumed.theta, stepped.theta, atol=1e-6)
+    np.testing.assert_allclose(resumed.level_confidence, stepped.level_confidence, atol=1e-6)
+    assert select_next(design, resumed, rng=np.random.default_rng(0)) is None
+
+
+def test_resuming_checks_its_input_and_starts_from_the_prior_without_responses() -> None:
+    design = TestDesign(_pool(np.random.default_rng(2)), DomainPrior.exchangeable(4, 0.7), MaxItems(8), 8)
+    assert resume(design, (), ()).items == ()
+    with pytest.raises(ValueError, match="one response"):
+        resume(design, (1, 2), (1.0,))

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from adaptest.psychometrics.simulation import DESIGNS, expected_calibration_error, simulate
+from adaptest.psychometrics.simulation import (
+    DESIGNS,
+    expected_calibration_error,
+    scenario_for,
+    simulate,
+    with_length,
+)
 
 COMMON = {
     "rmse",
@@ -58,9 +65,23 @@ def test_se_stopping_reaches_its_target() -> None:
     )  # no SE target: not applicable
 
 
-def test_expected_calibration_error() -> None:
-    import numpy as np
+def test_a_longer_fixed_test_gives_more_items_and_keeps_every_domain_balanced() -> None:
+    scenario = with_length(scenario_for("domains-4x60", np.random.default_rng(0)), 26)
+    design = scenario.design
+    assert design.length == 26 and design.blueprint is not None
+    assert design.blueprint.minimum == (6, 6, 5, 5) and design.blueprint.maximum == (8, 8, 7, 7)
+    metrics = simulate("domains-4x60", seed=2, takers=10, length=26)
+    assert metrics["mean_length"] == 26
 
+
+def test_a_new_length_caps_a_design_that_stops_on_precision() -> None:
+    metrics = simulate("uni-500-se", seed=1, takers=20, length=8)
+    assert metrics["mean_length"] == 8 and metrics["reach_se_rate"] == 0.0
+    with pytest.raises(ValueError, match="at least one item"):
+        with_length(scenario_for("uni-500-se", np.random.default_rng(0)), 0)
+
+
+def test_expected_calibration_error() -> None:
     assert expected_calibration_error(np.array([0.9] * 10), np.array([True] * 9 + [False])) == pytest.approx(
         0.0
     )

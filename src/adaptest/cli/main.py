@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--takers", type=int, help="override the design's number of simulated takers")
     simulate.add_argument(
+        "--length", type=int, help="override the design's test length (its cap if it stops on precision)"
+    )
+    simulate.add_argument(
         "--bank", type=Path, help="run the design on this bank's items instead of a random bank"
     )
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -124,7 +127,10 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.takers is not None and args.takers < 2:
         print("--takers must be at least 2", file=sys.stderr)
         return 2
-    metrics = simulate(args.design, seed=args.seed, pool=pool, takers=args.takers)
+    if args.length is not None and args.length < 1:
+        print("--length must be at least 1", file=sys.stderr)
+        return 2
+    metrics = simulate(args.design, seed=args.seed, pool=pool, takers=args.takers, length=args.length)
     if args.json:
         print(json.dumps(metrics, indent=2))
     else:

@@ -2,7 +2,7 @@
 and simulation. numpy/scipy; knows nothing of item text, files or the web. See docs/psychometrics.md.
 """
 
-from adaptest.psychometrics.adaptive import SessionState, TestDesign, record, select_next, start
+from adaptest.psychometrics.adaptive import SessionState, TestDesign, record, resume, select_next, start
 from adaptest.psychometrics.calibration import CalibrationResult, calibrate_2pl
 from adaptest.psychometrics.classical import ClassicalStatistics, classical_statistics
 from adaptest.psychometrics.elo import EloModel, match_update, practice_update
@@ -65,6 +65,7 @@ __all__ = [
     "probability",
     "read_responses",
     "record",
+    "resume",
     "select_next",
     "simulate",
     "start",

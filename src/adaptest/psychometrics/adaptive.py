@@ -8,6 +8,7 @@ items are recorded but never enter the estimate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -112,6 +113,44 @@ def start(design: TestDesign) -> SessionState:
         prior = design.prior
         summary = _grid_summary(design, -0.5 * ((GRID - prior.mean[0]) ** 2) / prior.cov[0, 0])
     return SessionState((), (), (), available, *summary)
+
+
+def resume(design: TestDesign, items: Sequence[int], responses: Sequence[float]) -> SessionState:
+    """The state after ``items`` were answered with ``responses``, rebuilt in one estimate.
+
+    Equal to calling :func:`record` for each response in turn (a server keeps only the responses and
+    rebuilds the state per request), but costs one posterior computation instead of one per item.
+    """
+    if len(items) != len(responses):
+        raise ValueError("one response is needed for every item")
+    if not items:
+        return start(design)
+    pool = design.pool
+    index = np.asarray(items, dtype=np.int64)
+    u = np.asarray(responses, dtype=np.float64)
+    scored = ~pool.pretest[index]
+    by_domain = np.bincount(pool.domain[index[scored]], minlength=max(pool.domains, 1))
+    kept = index[scored]
+    if design.multidimensional:
+        post = domain_posterior(
+            pool.domain[kept], u[scored], pool.a[kept], pool.b[kept], design.prior, pool.c[kept]
+        )
+        summary = _domain_summary(design, post)
+    else:
+        prior = design.prior
+        log_posterior = -0.5 * ((GRID - prior.mean[0]) ** 2) / prior.cov[0, 0]
+        for j, answer in zip(kept, u[scored], strict=True):
+            log_posterior = add_response(log_posterior, answer, pool.a[j], pool.b[j], pool.c[j])
+        summary = _grid_summary(design, log_posterior)
+    available = ~np.isin(pool.family_key, pool.family_key[index])
+    return SessionState(
+        tuple(int(j) for j in index),
+        tuple(float(x) for x in u),
+        tuple(bool(x) for x in scored),
+        available,
+        *summary,
+        scored_by_domain=tuple(int(n) for n in by_domain),
+    )
 
 
 def record(
@@ -249,4 +288,4 @@ def _criterion(design: TestDesign, state: SessionState, candidates: NDArray[np.i
 _TIE_BREAK = 1e-3
 
 
-__all__ = ["SessionState", "TestDesign", "record", "select_next", "start"]
+__all__ = ["SessionState", "TestDesign", "record", "resume", "select_next", "start"]

@@ -99,10 +99,34 @@ def with_pool(scenario: Scenario, pool: ItemPool) -> Scenario:
     design = scenario.design
     if design.multidimensional and pool.domains != design.prior.domains:
         prior = DomainPrior.exchangeable(pool.domains, scenario.correlation or 0.7)
-        per_domain = max(1, design.length // pool.domains)
-        blueprint = Blueprint.around((per_domain,) * pool.domains, slack=1)
-        design = replace(design, prior=prior, blueprint=blueprint, length=per_domain * pool.domains)
+        length = max(1, design.length // pool.domains) * pool.domains
+        blueprint = _even_blueprint(pool.domains, length, slack=1)
+        design = replace(design, prior=prior, blueprint=blueprint, length=length)
     return replace(scenario, design=replace(design, pool=pool))
+
+
+def with_length(scenario: Scenario, length: int) -> Scenario:
+    """The same design with another test length (the cap, for designs that stop on precision).
+
+    A fixed-length design gets the new length as its stopping rule; a blueprint is rescaled so that
+    each domain keeps an even share, with the same slack as before.
+    """
+    if length < 1:
+        raise ValueError("a test needs at least one item")
+    design = scenario.design
+    stop = MaxItems(length) if isinstance(design.stop, MaxItems) else design.stop
+    blueprint = design.blueprint
+    if blueprint is not None:
+        slack = (max(blueprint.maximum) - min(blueprint.minimum)) // 2
+        blueprint = _even_blueprint(len(blueprint.minimum), length, slack)
+    return replace(scenario, design=replace(design, length=length, stop=stop, blueprint=blueprint))
+
+
+def _even_blueprint(domains: int, length: int, slack: int) -> Blueprint:
+    """``length`` items shared as evenly as possible over ``domains``, each share ± ``slack``."""
+    share, extra = divmod(length, domains)
+    counts = tuple(share + (d < extra) for d in range(domains))
+    return Blueprint.around(counts, slack) if slack else Blueprint.exact(counts)
 
 
 @dataclass
@@ -160,16 +184,20 @@ def simulate(
     pool: ItemPool | None = None,
     takers: int | None = None,
     abilities: FloatArray | None = None,
+    length: int | None = None,
 ) -> dict[str, Any]:
     """Run a named design with a seed and return its metrics as one flat dictionary.
 
     ``pool`` replaces the design's random bank and ``abilities`` (rows: takers, columns: domains) its
     random takers, so that another engine can be measured on exactly the same bank and takers.
+    ``length`` changes the test length (see :func:`with_length`).
     """
     rng = np.random.default_rng(seed)
     scenario = scenario_for(name, rng)
     if pool is not None:
         scenario = with_pool(scenario, pool)
+    if length is not None:
+        scenario = with_length(scenario, length)
     if abilities is not None:
         takers = len(abilities)
     if takers is not None:
@@ -276,5 +304,6 @@ __all__ = [
     "random_pool",
     "scenario_for",
     "simulate",
+    "with_length",
     "with_pool",
 ]
