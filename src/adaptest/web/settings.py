@@ -93,6 +93,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Retakes: at most this many self-initiated attempts per assessment in any window of this many days.
+ADAPTEST_RETAKE_LIMIT = env.integer("ADAPTEST_RETAKE_LIMIT", 3, minimum=1)
+ADAPTEST_RETAKE_WINDOW_DAYS = env.integer("ADAPTEST_RETAKE_WINDOW_DAYS", 90, minimum=1)
+# Percentiles appear once this many other people have finished the assessment.
+ADAPTEST_PERCENTILE_MIN_TAKERS = env.integer("ADAPTEST_PERCENTILE_MIN_TAKERS", 30, minimum=1)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("ADAPTEST_SECURE_COOKIES", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True

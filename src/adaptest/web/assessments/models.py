@@ -25,6 +25,13 @@ class Attempt(models.Model):
     current_position = models.PositiveIntegerField(default=1, help_text="where the learner resumes")
     score = models.FloatField(null=True, blank=True, help_text="fraction of the maximum, once finished")
     passed = models.BooleanField(null=True, blank=True)
+    self_initiated = models.BooleanField(
+        default=True,
+        help_text="started by the learner (counts towards the retake limit), not by an invitation",
+    )
+    report = models.JSONField(
+        null=True, blank=True, help_text="adaptive attempts: domain and overall estimates, once finished"
+    )
 
     class Meta:
         constraints = [
@@ -51,6 +58,9 @@ class AttemptItem(models.Model):
     position = models.PositiveIntegerField()
     item_version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="+")
     display_seed = models.PositiveIntegerField(help_text="fixes the order options are shown in")
+    scored = models.BooleanField(default=True, help_text="False for an unscored pretest slot")
+    a = models.FloatField(null=True, blank=True, help_text="adaptive: discrimination used when selected")
+    b = models.FloatField(null=True, blank=True, help_text="adaptive: difficulty used when selected")
 
     class Meta:
         constraints = [

@@ -6,16 +6,19 @@ explanations are read only for finished attempts (the review).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
 from adaptest.bank.kinds import MatrixItem
 from adaptest.bank.kinds.numbers import format_number
 from adaptest.bank.outcome import DONT_KNOW, FeedbackPart, Remark, Role
+from adaptest.psychometrics import percentile
 from adaptest.web.assessments.answer_forms import Fields, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.itembank.models import Assessment
@@ -36,6 +39,35 @@ def attempt_slot(*, attempt: Attempt, position: int) -> AttemptItem:
 
 
 @dataclass(frozen=True)
+class RetakeStatus:
+    """How many self-initiated attempts the window allows, how many were used, and when the next frees up."""
+
+    limit: int
+    window_days: int
+    used: int
+    next_allowed: datetime | None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def retake_status(*, user: Any, assessment: Assessment, now: datetime) -> RetakeStatus:
+    """Self-initiated attempts in the last ``ADAPTEST_RETAKE_WINDOW_DAYS`` days against the limit."""
+    limit, days = settings.ADAPTEST_RETAKE_LIMIT, settings.ADAPTEST_RETAKE_WINDOW_DAYS
+    window = timedelta(days=days)
+    starts = list(
+        Attempt.objects.filter(
+            user=user, assessment=assessment, self_initiated=True, started_at__gt=now - window
+        )
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+    )
+    next_allowed = starts[len(starts) - limit] + window if len(starts) >= limit else None
+    return RetakeStatus(limit, days, len(starts), next_allowed)
+
+
+@dataclass(frozen=True)
 class QuestionPage:
     slot: AttemptItem
     item: GradableItem
@@ -43,6 +75,8 @@ class QuestionPage:
     count: int
     answered: dict[int, str]  # position -> "answered" | "dont_know"
     remaining_seconds: int
+    adaptive: bool = False
+    planned: int = 0  # adaptive: about how many questions the test has
 
     @property
     def position(self) -> int:
@@ -74,6 +108,7 @@ def question_page(
         for s in slots
         if _response(s) is not None
     }
+    adaptive = attempt.assessment.kind == Assessment.Kind.ADAPTIVE
     return QuestionPage(
         slot=slot,
         item=item,
@@ -81,7 +116,16 @@ def question_page(
         count=len(slots),
         answered=answered,
         remaining_seconds=max(0, int((attempt.deadline - now).total_seconds())),
+        adaptive=adaptive,
+        planned=_planned_length(attempt) if adaptive else len(slots),
     )
+
+
+def _planned_length(attempt: Attempt) -> int:
+    """Scored questions by the blueprint plus pretest slots already given or still possible."""
+    scored = attempt.assessment.question_count
+    pretest_given = attempt.slots.filter(scored=False).count()
+    return max(scored + pretest_given, attempt.slots.count())
 
 
 def _response(slot: AttemptItem) -> Response | None:
@@ -138,18 +182,43 @@ class ReviewEntry:
 
 
 @dataclass(frozen=True)
+class SkillFeedback:
+    """How the learner did on the questions of one skill in this attempt."""
+
+    skill_id: str
+    title: str
+    domain: str
+    note: str
+    resource: dict[str, str] | None
+    right: int = 0
+    missed: int = 0
+
+    @property
+    def met(self) -> bool:
+        return self.right > 0 and self.missed == 0
+
+
+@dataclass(frozen=True)
 class AttemptResult:
     attempt: Attempt
     entries: list[ReviewEntry]
     domains: list[DomainResult] = field(default_factory=list)
+    skills: list[SkillFeedback] = field(default_factory=list)
+    study_plan: list[SkillFeedback] = field(default_factory=list)
+    percentile: float | None = None
+    reference_takers: int = 0
 
     @property
     def correct_count(self) -> int:
         return sum(e.status == "correct" for e in self.entries)
 
+    @property
+    def report(self) -> dict[str, Any] | None:
+        return self.attempt.report
+
 
 def attempt_result(*, attempt: Attempt) -> AttemptResult:
-    """Score, pass mark, per-domain breakdown and a review entry per question of a finished attempt."""
+    """Score, levels, per-domain and per-skill feedback, a study plan and a review entry per question."""
     if attempt.is_open:
         raise ValueError("results exist only for finished attempts")
     slots = list(attempt.slots.select_related("item_version", "response").order_by("position"))
@@ -157,6 +226,8 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
     titles = attempt.assessment.bank.domain_titles()
     domains: dict[str, DomainResult] = {}
     for entry in entries:
+        if not entry.slot.scored:
+            continue
         result = domains.setdefault(
             entry.item.domain,
             DomainResult(entry.item.domain, titles.get(entry.item.domain, entry.item.domain)),
@@ -165,11 +236,80 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
         result.correct += entry.status == "correct"
         result.points += entry.outcome.score if entry.response else 0.0
     order = list(titles)
+    skills = _skill_feedback(attempt, entries)
+    reference = _reference_abilities(attempt)
+    enough = len(reference) >= settings.ADAPTEST_PERCENTILE_MIN_TAKERS
     return AttemptResult(
         attempt,
         entries,
         sorted(domains.values(), key=lambda d: order.index(d.domain_id) if d.domain_id in order else 99),
+        skills,
+        _study_plan(attempt, skills),
+        float(percentile(attempt.report["overall"]["theta"], reference))
+        if enough and attempt.report
+        else None,
+        len(reference),
     )
+
+
+def _skill_feedback(attempt: Attempt, entries: list[ReviewEntry]) -> list[SkillFeedback]:
+    """Right and missed questions per skill (a partly right answer counts as missed)."""
+    known = {s["id"]: s for s in attempt.assessment.bank.meta.get("skills", [])}
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for entry in entries:
+        if not entry.slot.scored:
+            continue
+        for skill in entry.item.skills:
+            counts[skill][0 if entry.status == "correct" else 1] += 1
+    return [
+        _skill(known.get(skill_id), skill_id, right, missed) for skill_id, (right, missed) in counts.items()
+    ]
+
+
+def _skill(meta: dict[str, Any] | None, skill_id: str, right: int = 0, missed: int = 0) -> SkillFeedback:
+    meta = meta or {"title": skill_id, "domain": ""}
+    return SkillFeedback(
+        skill_id, meta["title"], meta["domain"], meta.get("note") or "", meta.get("resource"), right, missed
+    )
+
+
+PLAN_SIZE = (3, 5)
+"""A study plan names at least three and at most five skills."""
+
+
+def _study_plan(attempt: Attempt, skills: list[SkillFeedback]) -> list[SkillFeedback]:
+    """The weakest skills: most questions missed first, then those of the weakest domains.
+
+    When fewer than three skills were missed, untested skills of the weakest domains fill the plan.
+    """
+    ability = {d["id"]: d["theta"] for d in (attempt.report or {}).get("domains", [])}
+    weakest_first = sorted(skills, key=lambda s: (-s.missed, s.right, ability.get(s.domain, 0.0)))
+    plan = [s for s in weakest_first if s.missed > 0][: PLAN_SIZE[1]]
+    if len(plan) < PLAN_SIZE[0]:
+        seen = {s.skill_id for s in skills}
+        untested = [
+            _skill(meta, meta["id"])
+            for meta in attempt.assessment.bank.meta.get("skills", [])
+            if meta["id"] not in seen and meta["domain"] in ability
+        ]
+        untested.sort(key=lambda s: ability[s.domain])
+        plan += untested[: PLAN_SIZE[0] - len(plan)]
+    return plan
+
+
+def _reference_abilities(attempt: Attempt) -> list[float]:
+    """Overall abilities of other people's first finished attempts at this assessment."""
+    finished = (
+        Attempt.objects.filter(assessment=attempt.assessment, report__isnull=False)
+        .exclude(user=attempt.user)
+        .exclude(status=Attempt.Status.IN_PROGRESS)
+        .order_by("started_at")
+        .values_list("user_id", "report")
+    )
+    first: dict[int, float] = {}
+    for user_id, report in finished:
+        first.setdefault(user_id, report["overall"]["theta"])
+    return list(first.values())
 
 
 @dataclass(frozen=True)

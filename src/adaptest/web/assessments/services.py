@@ -10,12 +10,16 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from adaptest.bank import DONT_KNOW, AnswerError, DontKnow, grade
+from adaptest.web.accounts.models import Accommodation
+from adaptest.web.assessments import engine
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
+from adaptest.web.assessments.selectors import retake_status
 from adaptest.web.itembank.models import Assessment, Item, ItemVersion
 
 LATE_ANSWER = (
@@ -23,6 +27,10 @@ LATE_ANSWER = (
     "Your exam was submitted with the answers saved before the deadline."
 )
 ALREADY_SUBMITTED = "This exam has already been submitted; answers can no longer change."
+NO_GOING_BACK = (
+    "In the adaptive assessment each answer is final: the next question is chosen from it. "
+    "Answer the current question instead."
+)
 
 
 class AssessmentError(Exception):
@@ -41,44 +49,103 @@ class AssessmentUnavailable(AssessmentError):
     pass
 
 
+class RetakeLimitReached(AssessmentError):
+    """Too many self-initiated attempts in the window; ``next_allowed`` is when one frees up."""
+
+    def __init__(self, message: str, next_allowed: datetime) -> None:
+        super().__init__(message)
+        self.next_allowed = next_allowed
+
+
 @dataclass(frozen=True)
 class SaveResult:
     response: Response
     changed: bool
 
 
-def attempt_start(*, user: object, assessment: Assessment, now: datetime) -> Attempt:
-    """Start a fixed-form attempt, or return the user's open attempt so the learner resumes it."""
+def attempt_start(
+    *, user: Any, assessment: Assessment, now: datetime, self_initiated: bool = True
+) -> Attempt:
+    """Start an attempt, or return the user's open attempt so the learner resumes it.
+
+    Self-initiated attempts are limited (settings ``ADAPTEST_RETAKE_LIMIT`` per
+    ``ADAPTEST_RETAKE_WINDOW_DAYS``); the deadline includes any extra time staff granted the user.
+    """
     open_attempt = attempt_open(user=user, assessment=assessment, now=now)
     if open_attempt is not None:
         return open_attempt
     if not assessment.is_active:
         raise AssessmentUnavailable("This assessment is no longer available.")
-    if assessment.kind != Assessment.Kind.FIXED:
-        raise AssessmentUnavailable("Adaptive assessments are not open yet.")
-    form = _next_form(user, assessment)
-    versions = _current_versions(assessment, assessment.forms[form])
+    if self_initiated:
+        _check_retakes(user, assessment, now)
     try:
         with transaction.atomic():
-            attempt = Attempt.objects.create(
+            attempt = Attempt(
                 user=user,
                 assessment=assessment,
                 started_at=now,
-                deadline=now + timedelta(seconds=assessment.time_limit_seconds),
-                form=form,
+                deadline=now + _time_allowed(user, assessment),
+                self_initiated=self_initiated,
             )
-            AttemptItem.objects.bulk_create(
-                AttemptItem(
-                    attempt=attempt, position=i, item_version=v, display_seed=secrets.randbelow(2**31)
-                )
-                for i, v in enumerate(versions, start=1)
-            )
+            if assessment.kind == Assessment.Kind.ADAPTIVE:
+                _start_adaptive(attempt)
+            else:
+                _start_fixed(attempt)
     except IntegrityError:  # a concurrent request started one first: resume that one
         existing = attempt_open(user=user, assessment=assessment, now=now)
         if existing is None:
             raise
         return existing
     return attempt
+
+
+def _check_retakes(user: Any, assessment: Assessment, now: datetime) -> None:
+    status = retake_status(user=user, assessment=assessment, now=now)
+    if status.next_allowed is not None:
+        when = status.next_allowed.strftime("%-d %B %Y at %H:%M UTC")
+        raise RetakeLimitReached(
+            f"You have used all {status.limit} attempts allowed in {status.window_days} days. "
+            f"Your next attempt is possible on {when}.",
+            status.next_allowed,
+        )
+
+
+def _time_allowed(user: Any, assessment: Assessment) -> timedelta:
+    extra = Accommodation.objects.filter(user=user).values_list("extra_time_percent", flat=True).first()
+    return timedelta(seconds=assessment.time_limit_seconds * (1 + (extra or 0) / 100))
+
+
+def _start_fixed(attempt: Attempt) -> None:
+    assessment = attempt.assessment
+    attempt.form = _next_form(attempt.user, assessment)
+    versions = _current_versions(assessment, assessment.forms[attempt.form])
+    attempt.save()
+    AttemptItem.objects.bulk_create(
+        AttemptItem(attempt=attempt, position=i, item_version=v, display_seed=secrets.randbelow(2**31))
+        for i, v in enumerate(versions, start=1)
+    )
+
+
+def _start_adaptive(attempt: Attempt) -> None:
+    attempt.save()  # inside the caller's transaction: rolled back if no question can be chosen
+    test = engine.adaptive_test(attempt.assessment)
+    first = engine.next_item(test, engine.session_state(test, attempt))
+    if first is None:
+        raise AssessmentUnavailable("This assessment has no questions yet.")
+    _add_slot(attempt, test, first, position=1)
+
+
+def _add_slot(attempt: Attempt, test: engine.AdaptiveTest, item: Item, *, position: int) -> None:
+    parameters = item.parameters
+    AttemptItem.objects.create(
+        attempt=attempt,
+        position=position,
+        item_version=item.current_version,
+        display_seed=secrets.randbelow(2**31),
+        scored=not parameters.pretest,
+        a=parameters.a,
+        b=parameters.b,
+    )
 
 
 def attempt_open(*, user: object, assessment: Assessment, now: datetime) -> Attempt | None:
@@ -149,6 +216,35 @@ def _accepts_answers(attempt: Attempt, now: datetime) -> bool:
 
 
 def _store(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
+    if attempt.assessment.kind == Assessment.Kind.ADAPTIVE:
+        return _store_adaptive(attempt, position, answer, now)
+    return _store_answer(attempt, position, answer, now)
+
+
+def _store_adaptive(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
+    """Answers are final: a repeat returns the first result; only the newest question takes one.
+
+    Storing an answer chooses the next question in the same transaction, or finishes the attempt.
+    """
+    slot = attempt.slots.select_related("item_version").get(position=position)
+    existing = Response.objects.filter(slot=slot).first()
+    if existing is not None:
+        return SaveResult(existing, changed=False)
+    if attempt.slots.filter(position__gt=position).exists():
+        raise AssessmentError(NO_GOING_BACK)
+    result = _store_answer(attempt, position, answer, now)
+    test = engine.adaptive_test(attempt.assessment)
+    following = engine.next_item(test, engine.session_state(test, attempt))
+    if following is None:
+        _finish(attempt, status=Attempt.Status.SUBMITTED, finished_at=now)
+    else:
+        _add_slot(attempt, test, following, position=position + 1)
+        attempt.current_position = position + 1
+        attempt.save(update_fields=["current_position"])
+    return result
+
+
+def _store_answer(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
     slot = attempt.slots.select_related("item_version").get(position=position)
     item = slot.item_version.parsed
     dont_know = answer is DONT_KNOW
@@ -202,14 +298,21 @@ def attempt_require_open(*, attempt: Attempt, now: datetime) -> None:
 
 
 def _finish(attempt: Attempt, *, status: str, finished_at: datetime) -> None:
-    """Score a locked, open attempt: unanswered questions count 0."""
-    total = Response.objects.filter(slot__attempt=attempt).aggregate(total=Sum("score"))["total"] or 0.0
-    count = attempt.slots.count()
+    """Score a locked, open attempt: unanswered questions count 0; pretest questions not at all.
+
+    An adaptive attempt also stores its report (domain levels and scores) computed from the answers.
+    """
+    scored = Response.objects.filter(slot__attempt=attempt, slot__scored=True)
+    total = scored.aggregate(total=Sum("score"))["total"] or 0.0
+    count = attempt.slots.filter(scored=True).count()
+    if attempt.assessment.kind == Assessment.Kind.ADAPTIVE:
+        test = engine.adaptive_test(attempt.assessment)
+        attempt.report = engine.attempt_report(test, engine.session_state(test, attempt))
     attempt.score = total / count if count else 0.0
     pass_mark = attempt.assessment.pass_mark
     attempt.passed = None if pass_mark is None else attempt.score >= pass_mark - 1e-9
     attempt.status, attempt.finished_at = status, finished_at
-    attempt.save(update_fields=["score", "passed", "status", "finished_at"])
+    attempt.save(update_fields=["score", "passed", "status", "finished_at", "report"])
 
 
 __all__ = [
@@ -217,6 +320,7 @@ __all__ = [
     "AssessmentError",
     "AssessmentUnavailable",
     "AttemptClosed",
+    "RetakeLimitReached",
     "SaveResult",
     "attempt_expire_if_due",
     "attempt_open",

@@ -37,7 +37,13 @@ def assessment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     past = selectors.attempt_list_for_user(user=request.user, assessment=assessment).exclude(
         status=Attempt.Status.IN_PROGRESS
     )
-    context = {"assessment": assessment, "open_attempt": open_attempt, "past_attempts": past}
+    retakes = selectors.retake_status(user=request.user, assessment=assessment, now=timezone.now())
+    context = {
+        "assessment": assessment,
+        "open_attempt": open_attempt,
+        "past_attempts": past,
+        "retakes": retakes,
+    }
     return render(request, "assessments/detail.html", context)
 
 
@@ -73,11 +79,20 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
     count = attempt.slots.count()
     if not 1 <= position <= count:
         raise Http404("No such question.")
+    if _is_adaptive(attempt) and request.method == "GET" and position != count:
+        return redirect(_question_url(attempt, count))  # answers are final: no going back
     if request.method == "POST":
         return _save_and_move(request, attempt, position, count)
     services.attempt_visit(attempt=attempt, position=position)
     page = selectors.question_page(attempt=attempt, position=position, now=now)
     return render(request, "assessments/question.html", {"attempt": attempt, "page": page})
+
+
+def _is_adaptive(attempt: Attempt) -> bool:
+    return attempt.assessment.kind == Assessment.Kind.ADAPTIVE
+
+
+NOTHING_ENTERED = "Enter an answer, or choose “I don't know yet” to move on."
 
 
 def _save_and_move(request: HttpRequest, attempt: Attempt, position: int, count: int) -> HttpResponse:
@@ -92,15 +107,23 @@ def _save_and_move(request: HttpRequest, attempt: Attempt, position: int, count:
             slot = selectors.attempt_slot(attempt=attempt, position=position)
             item = slot.item_version.parsed
             answer = answer_from_fields(item, item.presentation(slot.display_seed), fields)
+            if answer is None and _is_adaptive(attempt):
+                raise AnswerError(NOTHING_ENTERED)
             if answer is not None:
                 services.response_save(attempt=attempt, position=position, answer=answer, now=timezone.now())
     except services.AttemptClosed as closed:
         messages.error(request, str(closed))
         return redirect("result", attempt_id=attempt.pk)
+    except services.AssessmentError as refused:
+        messages.error(request, str(refused))
+        return redirect("attempt", attempt_id=attempt.pk)
     except AnswerError as error:
         page = selectors.question_page(attempt=attempt, position=position, now=timezone.now(), fields=fields)
         context = {"attempt": attempt, "page": page, "error": str(error)}
         return render(request, "assessments/question.html", context, status=422)
+    if _is_adaptive(attempt):
+        attempt.refresh_from_db()
+        return redirect("attempt", attempt_id=attempt.pk)  # the next question, or the result
     return redirect(_destination(attempt, action, position, count))
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 from adaptest.bank import GradableItem, parse_item
 
@@ -93,3 +96,46 @@ class Assessment(models.Model):
         if self.kind == self.Kind.FIXED:
             return len(next(iter(self.forms.values()), []))
         return sum(self.blueprint.values())
+
+
+class ItemParameters(models.Model):
+    """The engine's 2PL parameters for an item: the author's hint until responses calibrate it.
+
+    A pretest item is given only in unscored slots until ``adaptest calibrate`` has enough responses
+    to estimate it; then it becomes scored.
+    """
+
+    class Source(models.TextChoices):
+        HINT = "hint", "Author's difficulty hint"
+        CALIBRATION = "calibration", "Calibrated from responses"
+
+    item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="parameters")
+    a = models.FloatField(default=1.0, help_text="discrimination")
+    b = models.FloatField(default=0.0, help_text="difficulty on the θ scale")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.HINT)
+    pretest = models.BooleanField(default=False, help_text="given only in unscored slots until calibrated")
+    responses = models.PositiveIntegerField(default=0, help_text="responses behind the last calibration")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.item}: a={self.a:.2f} b={self.b:.2f} ({self.source})"
+
+
+class ItemRating(models.Model):
+    """A learner's rating of one item version, given in the review ("How would you rate this question?")."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_ratings")
+    item_version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="ratings")
+    stars = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(blank=True, default="", max_length=2000)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "item_version"], name="one_rating_per_user_and_version"),
+            models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=5), name="stars_from_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} rated {self.item_version}: {self.stars}/5"

@@ -8,10 +8,5 @@ from adaptest.web.itembank.models import Assessment
 
 
 def assessment_list_active() -> QuerySet[Assessment]:
-    """Assessments a learner can take now. Adaptive definitions are synced but open only once the
-    adaptive test pages exist, so they are not listed yet."""
-    return (
-        Assessment.objects.filter(is_active=True, kind=Assessment.Kind.FIXED)
-        .select_related("bank")
-        .order_by("title")
-    )
+    """Assessments a learner can take now, the adaptive skills assessment first."""
+    return Assessment.objects.filter(is_active=True).select_related("bank").order_by("-kind", "title")

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from adaptest.bank import Bank as BankFolder
-from adaptest.web.itembank.models import Assessment, Bank, Item, ItemVersion
+from adaptest.bank.calibration_hints import hinted_difficulty
+from adaptest.web.itembank.models import Assessment, Bank, Item, ItemParameters, ItemVersion
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,11 @@ def bank_sync(*, folder: BankFolder) -> SyncReport:
         defaults={"title": folder.meta.title, "meta": folder.meta.model_dump(mode="json")},
     )
     new_items = new_versions = 0
+    in_use = _adaptive_in_use(bank)
     for item_id, parsed in folder.items.items():
         item, created = Item.objects.get_or_create(bank=bank, item_id=item_id)
         new_items += created
+        _hint_parameters(item, hinted_difficulty(parsed.difficulty), pretest=created and in_use)
         figure = folder.figure_path(parsed)
         version, created = ItemVersion.objects.get_or_create(
             item=item,
@@ -73,3 +76,18 @@ def bank_sync(*, folder: BankFolder) -> SyncReport:
         )
     Assessment.objects.filter(bank=bank).exclude(slug__in=folder.assessments).update(is_active=False)
     return SyncReport(bank.bank_id, new_items, new_versions, retired, len(folder.assessments))
+
+
+def _adaptive_in_use(bank: Bank) -> bool:
+    """Whether anyone has taken an adaptive assessment of this bank: from then on new items pretest."""
+    return bank.assessments.filter(kind=Assessment.Kind.ADAPTIVE, attempts__isnull=False).exists()
+
+
+def _hint_parameters(item: Item, difficulty: float, *, pretest: bool) -> None:
+    """Give an item the author's difficulty hint until it is calibrated; new items in use pretest first."""
+    parameters, created = ItemParameters.objects.get_or_create(
+        item=item, defaults={"b": difficulty, "pretest": pretest}
+    )
+    if not created and parameters.source == ItemParameters.Source.HINT and parameters.b != difficulty:
+        parameters.b = difficulty
+        parameters.save(update_fields=["b", "updated_at"])
