@@ -43,3 +43,38 @@ def test_simultaneous_submissions_store_one_response_and_raise_nothing(ada, cert
     responses = Response.objects.filter(slot__attempt=attempt)
     assert responses.count() == len(POSITIONS)
     assert {(r.revisions, r.correct) for r in responses} == {(1, True)}
+
+
+def test_simultaneous_adaptive_answers_store_one_response_and_choose_one_next_question(
+    ada, shipped_bank
+) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.itembank.models import Assessment
+
+    assert connection.vendor == "postgresql"
+    assessment = Assessment.objects.get(slug="dl-skills-assessment")
+    attempt = attempt_start(user=ada, assessment=assessment, now=timezone.now())
+    errors: list[BaseException] = []
+
+    def submit(position: int, answer: object, barrier: threading.Barrier) -> None:
+        try:
+            connection.ensure_connection()
+            barrier.wait()
+            response_save(attempt=attempt, position=position, answer=answer, now=timezone.now())
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    for position in range(1, 6):
+        attempt.refresh_from_db()
+        assert attempt.current_position == position
+        key = attempt.slots.get(position=position).item_version.parsed.key_answer()
+        barrier = threading.Barrier(THREADS)
+        threads = [threading.Thread(target=submit, args=(position, key, barrier)) for _ in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    assert Response.objects.filter(slot__attempt=attempt).count() == 5
+    assert attempt.slots.count() == 6  # one next question per answer, never two

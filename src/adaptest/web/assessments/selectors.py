@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
 from adaptest.bank.kinds import MatrixItem
@@ -21,7 +21,7 @@ from adaptest.bank.outcome import DONT_KNOW, FeedbackPart, Remark, Role
 from adaptest.psychometrics import percentile
 from adaptest.web.assessments.answer_forms import Fields, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
-from adaptest.web.itembank.models import Assessment
+from adaptest.web.itembank.models import Assessment, ItemRating, ItemVersion
 
 
 def attempt_get_for_user(*, user: Any, attempt_id: int) -> Attempt:
@@ -216,6 +216,10 @@ class AttemptResult:
     def report(self) -> dict[str, Any] | None:
         return self.attempt.report
 
+    @property
+    def chart(self) -> dict[str, Any] | None:
+        return score_chart(self.attempt.report) if self.attempt.report else None
+
 
 def attempt_result(*, attempt: Attempt) -> AttemptResult:
     """Score, levels, per-domain and per-skill feedback, a study plan and a review entry per question."""
@@ -250,6 +254,54 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
         else None,
         len(reference),
     )
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    title: str
+    y: int
+    score: float
+    low: float
+    high: float
+    level: str
+    borderline: bool
+
+
+CHART = {"width": 600, "left": 190, "right": 20, "row": 44, "top": 30}
+"""Geometry of the domain-score chart (SVG user units)."""
+
+
+def score_chart(report: dict[str, Any]) -> dict[str, Any]:
+    """Positions for an SVG chart of domain scores with 90% bands and the level cuts (0–300 scale)."""
+    span = CHART["width"] - CHART["left"] - CHART["right"]
+
+    def x(score: float) -> float:
+        return round(CHART["left"] + span * max(0.0, min(300.0, score)) / 300.0, 1)
+
+    rows = [
+        ChartRow(
+            d["title"],
+            CHART["top"] + i * CHART["row"],
+            x(d["score"]),
+            x(d["band"][0]),
+            x(d["band"][1]),
+            d["level"],
+            d["borderline"],
+        )
+        for i, d in enumerate(report["domains"])
+    ]
+    cuts = [x(150 + 50 * cut) for cut in (-0.43, 0.43)]
+    height = CHART["top"] + len(rows) * CHART["row"] + 10
+    ticks = [{"x": x(v), "label": v} for v in (0, 100, 200, 300)]
+    return {
+        "rows": rows,
+        "cuts": cuts,
+        "height": height,
+        "width": CHART["width"],
+        "ticks": ticks,
+        "left": CHART["left"],
+        "right": CHART["width"] - CHART["right"],
+    }
 
 
 def _skill_feedback(attempt: Attempt, entries: list[ReviewEntry]) -> list[SkillFeedback]:
@@ -317,6 +369,7 @@ class ReviewPage:
     attempt: Attempt
     entry: ReviewEntry
     count: int
+    rating: ItemRating | None = None
 
 
 def review_page(*, attempt: Attempt, position: int) -> ReviewPage:
@@ -324,7 +377,49 @@ def review_page(*, attempt: Attempt, position: int) -> ReviewPage:
     if attempt.is_open:
         raise ValueError("reviews exist only for finished attempts")
     slot = attempt.slots.select_related("item_version", "response").get(position=position)
-    return ReviewPage(attempt, _review_entry(slot), attempt.slots.count())
+    rating = ItemRating.objects.filter(user=attempt.user, item_version=slot.item_version).first()
+    return ReviewPage(attempt, _review_entry(slot), attempt.slots.count(), rating)
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    attempt: Attempt
+    baseline: bool
+    change: int | None  # overall score change against the first attempt
+
+
+def results_history(*, user: Any) -> list[tuple[Assessment, list[ProgressRow]]]:
+    """Finished attempts per assessment, oldest first: the first is the baseline, later ones reassessments."""
+    finished = (
+        Attempt.objects.filter(user=user)
+        .exclude(status=Attempt.Status.IN_PROGRESS)
+        .select_related("assessment")
+        .order_by("assessment__title", "started_at")
+    )
+    groups: dict[int, tuple[Assessment, list[ProgressRow]]] = {}
+    for attempt in finished:
+        assessment, rows = groups.setdefault(attempt.assessment_id, (attempt.assessment, []))
+        first = rows[0].attempt if rows else attempt
+        rows.append(ProgressRow(attempt, not rows, _overall_change(first, attempt) if rows else None))
+    return list(groups.values())
+
+
+def _overall_change(first: Attempt, later: Attempt) -> int | None:
+    if first.report and later.report:
+        return int(later.report["overall"]["score"] - first.report["overall"]["score"])
+    if first.score is not None and later.score is not None:
+        return round(100 * (later.score - first.score))
+    return None
+
+
+def skill_items(*, bank_meta: dict[str, Any], skill_id: str) -> tuple[dict[str, Any], list[Any]]:
+    """A skill and the active items that practise it (stems only: keys stay on the server)."""
+    skill = next((s for s in bank_meta.get("skills", []) if s["id"] == skill_id), None)
+    if skill is None:
+        raise KeyError(skill_id)
+    versions = ItemVersion.objects.filter(item__is_active=True, item__current_version=F("pk"))
+    items = [v.parsed for v in versions.order_by("item__item_id") if skill_id in v.parsed.skills]
+    return skill, items
 
 
 _UNANSWERED = FeedbackPart(Role.NO_SPECIFIC_FEEDBACK, (Remark("", "You did not answer this question."),))

@@ -20,7 +20,7 @@ from adaptest.web.accounts.models import Accommodation
 from adaptest.web.assessments import engine
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.assessments.selectors import retake_status
-from adaptest.web.itembank.models import Assessment, Item, ItemVersion
+from adaptest.web.itembank.models import Assessment, Item, ItemRating, ItemVersion
 
 LATE_ANSWER = (
     "Time is up: this answer arrived after the deadline and was not saved. "
@@ -285,6 +285,28 @@ def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
     return attempt
 
 
+def item_rate(*, attempt: Attempt, position: int, stars: int, comment: str, now: datetime) -> ItemRating:
+    """Store the learner's rating of the item version at ``position`` of a finished attempt (one per
+    user and version: rating again updates it)."""
+    if attempt.is_open:
+        raise AssessmentError("You can rate questions once the attempt is finished.")
+    if not 1 <= stars <= 5:
+        raise AssessmentError("Choose from 1 to 5 stars.")
+    version = attempt.slots.get(position=position).item_version
+    rating, _ = ItemRating.objects.update_or_create(
+        user=attempt.user,
+        item_version=version,
+        defaults={"stars": stars, "comment": comment.strip()[:2000], "updated_at": now},
+        create_defaults={
+            "stars": stars,
+            "comment": comment.strip()[:2000],
+            "updated_at": now,
+            "created_at": now,
+        },
+    )
+    return rating
+
+
 def _lock(attempt: Attempt) -> Attempt:
     return Attempt.objects.select_for_update().select_related("assessment").get(pk=attempt.pk)
 
@@ -328,5 +350,6 @@ __all__ = [
     "attempt_start",
     "attempt_submit",
     "attempt_visit",
+    "item_rate",
     "response_save",
 ]

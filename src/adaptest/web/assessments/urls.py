@@ -10,5 +10,8 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),
     path("attempts/<int:attempt_id>/result/", views.result, name="result"),
     path("attempts/<int:attempt_id>/review/<int:position>/", views.review, name="review"),
+    path("attempts/<int:attempt_id>/review/<int:position>/rate/", views.rate, name="rate"),
     path("attempts/<int:attempt_id>/figures/<int:position>.svg", views.figure, name="figure"),
+    path("results/", views.my_results, name="my_results"),
+    path("banks/<slug:bank_id>/skills/<slug:skill_id>/", views.skill, name="skill"),
 ]

@@ -14,7 +14,7 @@ from adaptest.bank import DONT_KNOW, AnswerError
 from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.answer_forms import answer_from_fields, fields_from_post
 from adaptest.web.assessments.models import Attempt, AttemptItem
-from adaptest.web.itembank.models import Assessment
+from adaptest.web.itembank.models import Assessment, Bank
 
 TIME_UP = "Time is up. Your exam was submitted with the answers you saved before the deadline."
 
@@ -193,3 +193,44 @@ def figure(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    attempt = _attempt_or_404(request, attempt_id)
+    try:
+        stars = int(request.POST.get("stars", ""))
+    except ValueError:
+        stars = 0
+    try:
+        services.item_rate(
+            attempt=attempt,
+            position=position,
+            stars=stars,
+            comment=request.POST.get("comment", ""),
+            now=timezone.now(),
+        )
+    except AttemptItem.DoesNotExist:
+        raise Http404("No such question.") from None
+    except services.AssessmentError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Thank you — your rating helps us improve this question.")
+    return redirect("review", attempt_id=attempt.pk, position=position)
+
+
+@login_required
+def my_results(request: HttpRequest) -> HttpResponse:
+    history = selectors.results_history(user=request.user)
+    return render(request, "assessments/my_results.html", {"history": history})
+
+
+@login_required
+def skill(request: HttpRequest, bank_id: str, skill_id: str) -> HttpResponse:
+    bank = get_object_or_404(Bank, bank_id=bank_id)
+    try:
+        meta, items = selectors.skill_items(bank_meta=bank.meta, skill_id=skill_id)
+    except KeyError:
+        raise Http404("No such skill.") from None
+    return render(request, "assessments/skill.html", {"bank": bank, "skill": meta, "items": items})

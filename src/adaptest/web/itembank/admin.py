@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from adaptest.web.itembank.models import Assessment, Bank, Item, ItemVersion
+from adaptest.web.itembank.models import Assessment, Bank, Item, ItemParameters, ItemRating, ItemVersion
 
 
 class ReadOnlyContent(admin.ModelAdmin):
@@ -45,3 +45,19 @@ class ItemVersionAdmin(ReadOnlyContent):
 class AssessmentAdmin(ReadOnlyContent):
     list_display = ["title", "slug", "kind", "question_count", "time_limit_seconds", "pass_mark", "is_active"]
     list_filter = ["kind", "is_active"]
+
+
+@admin.register(ItemParameters)
+class ItemParametersAdmin(ReadOnlyContent):
+    """Set by bank sync (hints) and `adaptest calibrate`; shown here, not edited."""
+
+    list_display = ["item", "a", "b", "source", "pretest", "responses", "updated_at"]
+    list_filter = ["source", "pretest"]
+    search_fields = ["item__item_id"]
+
+
+@admin.register(ItemRating)
+class ItemRatingAdmin(ReadOnlyContent):
+    list_display = ["item_version", "user", "stars", "comment", "updated_at"]
+    list_filter = ["stars"]
+    search_fields = ["item_version__item__item_id", "comment"]
