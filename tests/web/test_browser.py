@@ -119,3 +119,60 @@ def test_a_new_learner_takes_the_exam_and_reviews_their_answers(page, live_serve
         assert page.get_by_role("heading", name=f"Question {wrong_at + 1} of 20").is_visible()
     page.goto(f"{live_server.url}/attempts/{attempt.pk}/review/{dont_know_at}/")
     assert page.get_by_role("heading", name="You answered “I don't know yet”").is_visible()
+
+
+def test_a_new_learner_takes_the_adaptive_assessment_and_rates_a_question(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Sign up").click()
+    page.fill("#id_username", "hedy")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("link", name="Deep Learning Skills Assessment").click()
+    assert page.get_by_text("No going back.").is_visible()
+    page.get_by_role("button", name="Start the assessment").click()
+
+    attempt = Attempt.objects.get(user__username="hedy")
+    plan = ("right", "wrong", "dont_know")
+    answered = 0
+    while True:
+        attempt.refresh_from_db()
+        if not attempt.is_open:
+            break
+        slot = attempt.slots.select_related("item_version").get(position=attempt.current_position)
+        assert page.get_by_role("heading", name=f"Question {slot.position} of about 20").is_visible()
+        if slot.position == 2:
+            page.screenshot(path=str(ARTIFACTS / "adaptive-question.png"), full_page=True)
+        how = plan[answered % 3]
+        if how == "dont_know":
+            page.get_by_role("button", name="I don't know yet").click()
+        else:
+            item = slot.item_version.parsed
+            _answer(page, slot, item.key_answer() if how == "right" else wrong_answer(item))
+            page.get_by_role("button", name="Submit answer").click()
+        answered += 1
+    assert answered == 20
+
+    assert page.get_by_role("heading", name="Your result").is_visible()
+    assert page.get_by_text("overall level").is_visible()
+    levels = page.locator("table.table tbody tr")
+    assert levels.count() == 4
+    for row in range(4):
+        assert levels.nth(row).locator("td").first.inner_text().split()[0] in (
+            "Beginning",
+            "Developing",
+            "Accomplished",
+        )
+    assert page.locator("svg.score-chart circle").count() == 4
+    page.screenshot(path=str(ARTIFACTS / "adaptive-result.png"), full_page=True)
+
+    page.get_by_role("link", name="Start the review").click()
+    assert page.get_by_role("heading", name="Correct answer").is_visible()
+    page.get_by_label("4").check()
+    page.fill("#rating-comment", "Clear and fair.")
+    page.get_by_role("button", name="Send rating").click()
+    assert page.get_by_text("Thank you").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "adaptive-review.png"), full_page=True)
+    from adaptest.web.itembank.models import ItemRating
+
+    assert ItemRating.objects.get(user__username="hedy").stars == 4
