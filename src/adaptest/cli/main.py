@@ -62,18 +62,30 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--json", action="store_true", help="print one JSON object")
     simulate.set_defaults(handler=_simulate)
 
-    calibrate = commands.add_parser("calibrate", help="estimate 2PL item parameters from a response file")
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="estimate 2PL item parameters from the database's responses (or from a response file)",
+    )
     calibrate.add_argument(
-        "--responses", type=Path, required=True, help="CSV or JSON lines (see docs/calibration.md)"
+        "--responses", type=Path, help="calibrate a CSV or JSON lines file instead (see docs/calibration.md)"
     )
     calibrate.add_argument("--json", action="store_true", help="print one JSON object")
     calibrate.add_argument("--quiet", action="store_true", help="no progress line on stderr")
+    calibrate.add_argument("--min-responses", type=int, help="database: responses an item needs to change")
+    calibrate.add_argument("--bank", help="database: calibrate only this bank (its id)")
+    calibrate.add_argument("--dry-run", action="store_true", help="database: report what would change only")
     calibrate.set_defaults(handler=_calibrate)
 
     serve = commands.add_parser("serve", help="migrate, sync the shipped bank and serve the web app")
     serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.set_defaults(handler=_serve)
+
+    token = commands.add_parser("token", help="personal API tokens").add_subparsers(title="token commands")
+    token_create = token.add_parser("create", help="create an API token for a user and print it")
+    token_create.add_argument("username")
+    token_create.add_argument("--name", default="command line", help="what the token is for")
+    token_create.set_defaults(handler=lambda a: _django("create_api_token", a.username, "--name", a.name))
 
     manage = commands.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
@@ -140,6 +152,11 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
+    if args.responses is None:
+        return _calibrate_database(args)
+    if args.min_responses is not None or args.bank or args.dry_run:
+        print("--min-responses, --bank and --dry-run apply only without --responses", file=sys.stderr)
+        return 2
     try:
         data = read_responses(args.responses)
     except (ResponseFileError, OSError) as error:
@@ -184,6 +201,15 @@ def _calibrate(args: argparse.Namespace) -> int:
     )
     _print_item_table(rows)
     return 0 if result.converged else 1
+
+
+def _calibrate_database(args: argparse.Namespace) -> int:
+    """Calibrate the items from the stored responses and save the new parameters (calibrate_items)."""
+    options = ["--json"] if args.json else []
+    options += ["--dry-run"] if args.dry_run else []
+    options += [] if args.min_responses is None else ["--min-responses", str(args.min_responses)]
+    options += [] if args.bank is None else ["--bank", args.bank]
+    return _django("calibrate_items", *options)
 
 
 _ROW = (

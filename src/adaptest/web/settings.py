@@ -98,6 +98,8 @@ ADAPTEST_RETAKE_LIMIT = env.integer("ADAPTEST_RETAKE_LIMIT", 3, minimum=1)
 ADAPTEST_RETAKE_WINDOW_DAYS = env.integer("ADAPTEST_RETAKE_WINDOW_DAYS", 90, minimum=1)
 # Percentiles appear once this many other people have finished the assessment.
 ADAPTEST_PERCENTILE_MIN_TAKERS = env.integer("ADAPTEST_PERCENTILE_MIN_TAKERS", 30, minimum=1)
+# `adaptest calibrate` replaces an item's parameters (and ends its pretest) from this many responses on.
+ADAPTEST_CALIBRATION_MIN_RESPONSES = env.integer("ADAPTEST_CALIBRATION_MIN_RESPONSES", 100, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("ADAPTEST_SECURE_COOKIES", not DEBUG)

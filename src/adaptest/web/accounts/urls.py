@@ -4,5 +4,8 @@ from adaptest.web.accounts import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("profile/", views.account, name="account"),
+    path("profile/tokens/", views.api_token_create, name="api_token_create"),
+    path("profile/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("", include("django.contrib.auth.urls")),
 ]

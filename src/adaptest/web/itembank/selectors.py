@@ -2,11 +2,241 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
-from adaptest.web.itembank.models import Assessment
+from django.db.models import Count, QuerySet
+
+from adaptest.psychometrics.classical import classical_statistics
+from adaptest.psychometrics.responses import ResponseData
+from adaptest.web.assessments.models import Attempt, AttemptItem, Response
+from adaptest.web.itembank.models import Assessment, Bank, Item, ItemParameters, ItemRating
 
 
 def assessment_list_active() -> QuerySet[Assessment]:
     """Assessments a learner can take now, the adaptive skills assessment first."""
     return Assessment.objects.filter(is_active=True).select_related("bank").order_by("-kind", "title")
+
+
+@dataclass(frozen=True)
+class ItemResponses:
+    """Every stored response to a bank's items, scored 1/0, as the calibration engine reads it.
+
+    Persons are attempts and items are ``Item`` rows (all versions together); ``item_pks[j]`` is the
+    primary key of the item in column ``j`` of ``data``.
+    """
+
+    data: ResponseData
+    item_pks: tuple[int, ...]
+
+
+def item_responses(*, bank: Bank | None = None) -> ItemResponses:
+    """All responses to the items of ``bank`` (every bank when None): correct → 1, else 0.
+
+    "I don't know yet" and partly correct answers score 0. Should an attempt hold the same item
+    twice, its first response (lowest position) is kept, as a response file keeps the first line.
+    """
+    responses = Response.objects.all()
+    if bank is not None:
+        responses = responses.filter(slot__item_version__item__bank=bank)
+    rows = responses.order_by("slot__attempt_id", "slot__position").values_list(
+        "slot__attempt_id", "slot__item_version__item_id", "correct", "dont_know"
+    )
+    persons: dict[int, int] = {}
+    items: dict[int, int] = {}
+    seen: set[tuple[int, int]] = set()
+    person, item, correct = [], [], []
+    for attempt_id, item_pk, is_correct, dont_know in rows:
+        p, j = persons.setdefault(attempt_id, len(persons)), items.setdefault(item_pk, len(items))
+        if (p, j) not in seen:
+            seen.add((p, j))
+            person.append(p)
+            item.append(j)
+            correct.append(1.0 if is_correct and not dont_know else 0.0)
+    data = ResponseData.from_indices(person, item, correct, n_persons=len(persons), n_items=len(items))
+    return ItemResponses(data=data, item_pks=tuple(items))
+
+
+#: Flag thresholds for the item statistics page (docs/calibration.md).
+FLAG_MIN_RESPONSES = 30
+FACILITY_RANGE = (0.1, 0.95)
+MIN_DISCRIMINATION = 0.1
+MIN_CALIBRATED_A = 0.3
+LOW_RATING = 2.5
+MIN_RATINGS = 3
+
+
+@dataclass(frozen=True)
+class ItemComment:
+    stars: int
+    comment: str
+    version: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """One row of the item statistics page."""
+
+    item_id: str
+    domain: str
+    kind: str
+    a: float
+    b: float
+    source: str
+    pretest: bool
+    n: int
+    facility: float | None
+    discrimination: float | None
+    exposure: float | None
+    mean_rating: float | None
+    ratings: int
+    comments: tuple[ItemComment, ...]
+    flags: tuple[str, ...] = field(default=())
+
+
+ITEM_STATS_SORTS = (
+    "item",
+    "domain",
+    "kind",
+    "a",
+    "b",
+    "n",
+    "facility",
+    "discrimination",
+    "exposure",
+    "rating",
+    "flags",
+)
+_SORT_FIELD = {"item": "item_id", "rating": "mean_rating"}
+
+
+def item_statistics(
+    *, bank: Bank | None = None, sort: str = "item", flagged_only: bool = False
+) -> list[ItemStats]:
+    """Per active item: parameters, classical statistics, exposure, ratings, comments and flags.
+
+    ``sort`` is one of ``ITEM_STATS_SORTS``, with a leading ``-`` for descending; anything else sorts
+    by item id. Missing values (no responses, no ratings) sort last either way.
+    """
+    items = Item.objects.filter(is_active=True, parameters__isnull=False).select_related(
+        "current_version", "parameters"
+    )
+    if bank is not None:
+        items = items.filter(bank=bank)
+    classical = _classical_by_item(bank)
+    exposure = _exposure_by_item(bank)
+    ratings = _ratings_by_item(bank)
+    rows = [_item_stats(item, classical, exposure, ratings) for item in items]
+    if flagged_only:
+        rows = [row for row in rows if row.flags]
+    return _sorted(rows, sort)
+
+
+def _item_stats(
+    item: Item,
+    classical: dict[int, tuple[int, float | None, float | None]],
+    exposure: dict[int, float],
+    ratings: dict[int, tuple[float | None, int, tuple[ItemComment, ...]]],
+) -> ItemStats:
+    parameters, version = item.parameters, item.current_version
+    n, facility, discrimination = classical.get(item.pk, (0, None, None))
+    mean_rating, count, comments = ratings.get(item.pk, (None, 0, ()))
+    row = ItemStats(
+        item_id=item.item_id,
+        domain=version.domain if version else "",
+        kind=version.kind if version else "",
+        a=parameters.a,
+        b=parameters.b,
+        source=parameters.source,
+        pretest=parameters.pretest,
+        n=n,
+        facility=facility,
+        discrimination=discrimination,
+        exposure=exposure.get(item.pk),
+        mean_rating=mean_rating,
+        ratings=count,
+        comments=comments,
+    )
+    return replace(row, flags=item_flags(row))
+
+
+def item_flags(row: ItemStats) -> tuple[str, ...]:
+    """Why an item needs a look, in words; empty when nothing stands out."""
+    flags = []
+    enough = row.n >= FLAG_MIN_RESPONSES
+    low, high = FACILITY_RANGE
+    if enough and row.facility is not None and not low <= row.facility <= high:
+        flags.append(f"facility {row.facility:.2f} outside {low}–{high}")
+    if enough and row.discrimination is not None and row.discrimination < MIN_DISCRIMINATION:
+        flags.append(f"discrimination {row.discrimination:.2f} below {MIN_DISCRIMINATION}")
+    if row.source == ItemParameters.Source.CALIBRATION and row.a < MIN_CALIBRATED_A:
+        flags.append(f"calibrated a {row.a:.2f} below {MIN_CALIBRATED_A}")
+    if row.mean_rating is not None and row.ratings >= MIN_RATINGS and row.mean_rating <= LOW_RATING:
+        flags.append(f"mean rating {row.mean_rating:.1f} from {row.ratings} ratings")
+    if row.comments:
+        flags.append(f"{len(row.comments)} comment(s)")
+    return tuple(flags)
+
+
+def _classical_by_item(bank: Bank | None) -> dict[int, tuple[int, float | None, float | None]]:
+    """Item pk → (responses, facility, corrected item-rest point-biserial); NaN becomes None."""
+    responses = item_responses(bank=bank)
+    if responses.data.n_observations == 0:
+        return {}
+    stats = classical_statistics(responses.data)
+    return {
+        pk: (int(stats.n[j]), _finite(stats.facility[j]), _finite(stats.discrimination[j]))
+        for j, pk in enumerate(responses.item_pks)
+    }
+
+
+def _exposure_by_item(bank: Bank | None) -> dict[int, float]:
+    """Item pk → share of the bank's attempts that were shown the item (any version)."""
+    attempts = Attempt.objects.all() if bank is None else Attempt.objects.filter(assessment__bank=bank)
+    total = attempts.count()
+    if total == 0:
+        return {}
+    slots = AttemptItem.objects.filter(attempt__in=attempts)
+    seen = slots.values("item_version__item_id").annotate(n=Count("attempt_id", distinct=True))
+    return {row["item_version__item_id"]: row["n"] / total for row in seen}
+
+
+def _ratings_by_item(bank: Bank | None) -> dict[int, tuple[float | None, int, tuple[ItemComment, ...]]]:
+    """Item pk → (mean stars, number of ratings, comments newest first), over all versions."""
+    ratings = ItemRating.objects.select_related("item_version").order_by("-created_at")
+    if bank is not None:
+        ratings = ratings.filter(item_version__item__bank=bank)
+    stars: dict[int, list[int]] = defaultdict(list)
+    comments: dict[int, list[ItemComment]] = defaultdict(list)
+    for rating in ratings:
+        pk = rating.item_version.item_id
+        stars[pk].append(rating.stars)
+        if rating.comment.strip():
+            version = rating.item_version.content_hash
+            comments[pk].append(ItemComment(rating.stars, rating.comment, version, rating.created_at))
+    return {pk: (sum(s) / len(s), len(s), tuple(comments[pk])) for pk, s in stars.items()}
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def _sorted(rows: list[ItemStats], sort: str) -> list[ItemStats]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in ITEM_STATS_SORTS:
+        key, descending = "item", False
+    attribute = _SORT_FIELD.get(key, key)
+
+    def value(row: ItemStats) -> Any:
+        found = getattr(row, attribute)
+        return len(found) if key == "flags" else found
+
+    present = [row for row in rows if value(row) is not None]
+    missing = [row for row in rows if value(row) is None]
+    present.sort(key=lambda row: (value(row), row.item_id), reverse=descending)
+    return present + sorted(missing, key=lambda row: row.item_id)

@@ -1,0 +1,66 @@
+"""Writes for accounts: personal API tokens (create, revoke, authenticate).
+
+A token is shown once, when it is created; the database keeps only its SHA-256 digest, so a leaked
+database backup cannot be replayed against the API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Any
+
+from adaptest.web.accounts.models import ApiToken
+
+PREFIX_LENGTH = 8
+"""How many leading characters of a token are kept in clear, so people can tell their tokens apart."""
+
+TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length or 80
+
+
+class TokenNameInvalid(ValueError):
+    """The name given to a new token is empty or too long; the message is shown as it is."""
+
+
+def _digest(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def api_token_create(*, user: Any, name: str, now: datetime) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns the stored row and the plaintext (never stored)."""
+    name = " ".join(name.split())
+    if not name:
+        raise TokenNameInvalid("Give the token a name, such as the script or machine that uses it.")
+    if len(name) > TOKEN_NAME_MAX_LENGTH:
+        raise TokenNameInvalid(f"Keep the name under {TOKEN_NAME_MAX_LENGTH} characters.")
+    plaintext = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=plaintext[:PREFIX_LENGTH], digest=_digest(plaintext), created_at=now
+    )
+    return token, plaintext
+
+
+def api_token_revoke(*, user: Any, token_id: int) -> bool:
+    """Delete one of ``user``'s own tokens; False when there is no such token of theirs."""
+    deleted, _ = ApiToken.objects.filter(pk=token_id, user=user).delete()
+    return deleted > 0
+
+
+def api_token_authenticate(*, plaintext: str, now: datetime) -> Any | None:
+    """The active user a token belongs to (recording its use), or None.
+
+    The lookup is by the digest, not the token: the timing of an index lookup can at most reveal
+    something about a hash of the secret, never the secret itself, so no separate constant-time
+    comparison is needed.
+    """
+    if not plaintext:
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(plaintext)).first()
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+__all__ = ["TokenNameInvalid", "api_token_authenticate", "api_token_create", "api_token_revoke"]

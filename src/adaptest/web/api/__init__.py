@@ -1,0 +1,1 @@
+"""The JSON API (Django Ninja): personal tokens, assessments, attempts, answers and results."""

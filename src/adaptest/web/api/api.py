@@ -1,0 +1,377 @@
+"""The JSON API: thin endpoints over the same services and selectors the pages use.
+
+Served under ``/api/``; the OpenAPI document is ``/api/openapi.json`` and its browsable docs ``/api/docs``.
+Domain errors become HTTP responses in one place (``_register_error_handlers``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from ninja import NinjaAPI, Router, Status
+from ninja.operation import Operation
+
+from adaptest.bank import DONT_KNOW, AnswerError
+from adaptest.web.api import schemas as s
+from adaptest.web.api.auth import PersonalToken
+from adaptest.web.assessments import selectors, services
+from adaptest.web.assessments.answer_forms import answer_from_fields
+from adaptest.web.assessments.models import Attempt, AttemptItem
+from adaptest.web.assessments.selectors import AttemptResult, QuestionPage, ReviewEntry, SkillFeedback
+from adaptest.web.itembank.models import Assessment
+from adaptest.web.itembank.selectors import assessment_list_active
+
+FINISHED = "This attempt is finished: its questions are closed; GET its result instead."
+RESULT_NOT_READY = (
+    "The result is ready once the attempt is finished (POST …/finish, or wait for the deadline)."
+)
+NOTHING_SENT = 'The answer is empty: send one, or {"dont_know": true} to move on.'
+
+
+class AdaptestApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # The view's own name (``answer_save``), not the module path, for readable generated clients.
+        return operation.view_func.__name__
+
+
+api = AdaptestApi(
+    title="Adaptest API",
+    version="1",
+    description="Take Adaptest assessments from a script. Authenticate with `Authorization: Bearer <token>` "
+    "(create a token on your account page or with `adaptest token create USERNAME`). See docs/api.md.",
+    auth=PersonalToken(),
+    urls_namespace="api",
+)
+assessments = Router(tags=["assessments"])
+attempts = Router(tags=["attempts"])
+
+ERRORS: dict[int | str, Any] = {404: s.ErrorOut, 409: s.ConflictOut}
+
+
+# --- errors: one place -------------------------------------------------------------------------------------
+
+
+def _register_error_handlers(api: NinjaAPI) -> None:
+    def error(request: HttpRequest, status: int, message: str, **extra: Any) -> HttpResponse:
+        return api.create_response(request, {"detail": message, **extra}, status=status)
+
+    def retake_limit(request: HttpRequest, exc: services.RetakeLimitReached) -> HttpResponse:
+        return error(request, 403, str(exc), next_allowed=exc.next_allowed)
+
+    def closed(request: HttpRequest, exc: services.AttemptClosed) -> HttpResponse:
+        return error(request, 409, str(exc), attempt_status=exc.attempt.status)
+
+    def refused(request: HttpRequest, exc: services.AssessmentError) -> HttpResponse:
+        return error(request, 409, str(exc))
+
+    def malformed(request: HttpRequest, exc: AnswerError) -> HttpResponse:
+        return error(request, 422, str(exc))
+
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Someone else's attempt is "not found" too, so ids cannot be probed.
+        return error(request, 404, "Not found.")
+
+    api.add_exception_handler(services.RetakeLimitReached, retake_limit)
+    api.add_exception_handler(services.AttemptClosed, closed)
+    api.add_exception_handler(services.AssessmentError, refused)
+    api.add_exception_handler(AnswerError, malformed)
+    api.add_exception_handler(ObjectDoesNotExist, not_found)
+    api.add_exception_handler(Http404, not_found)
+
+
+_register_error_handlers(api)
+
+
+# --- assessments -------------------------------------------------------------------------------------------
+
+
+@assessments.get("", response=list[s.AssessmentOut], url_name="assessment_list")
+def assessment_list(request: HttpRequest) -> list[s.AssessmentOut]:
+    """Assessments you can take now."""
+    return [_assessment_out(a) for a in assessment_list_active()]
+
+
+@assessments.post(
+    "/{slug}/attempts",
+    response={200: s.AttemptOut, 201: s.AttemptOut, 403: s.RetakeLimitOut, **ERRORS},
+    url_name="attempt_start",
+)
+def attempt_start(request: HttpRequest, slug: str) -> Status[s.AttemptOut]:
+    """Start an attempt (201), or resume the one in progress (200)."""
+    assessment = get_object_or_404(Assessment, slug=slug, is_active=True)
+    now = timezone.now()
+    resumed = services.attempt_open(user=request.auth, assessment=assessment, now=now)
+    attempt = services.attempt_start(user=request.auth, assessment=assessment, now=now)
+    status = 200 if resumed is not None and resumed.pk == attempt.pk else 201
+    return Status(status, _attempt_out(attempt, now))
+
+
+# --- attempts ----------------------------------------------------------------------------------------------
+
+
+@attempts.get("", response=list[s.AttemptOut], url_name="attempt_list")
+def attempt_list(request: HttpRequest) -> list[s.AttemptOut]:
+    """Your attempts, newest first."""
+    now = timezone.now()
+    return [_attempt_out(a, now) for a in selectors.attempt_list_for_user(user=request.auth)]
+
+
+@attempts.get("/{attempt_id}", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_detail")
+def attempt_detail(request: HttpRequest, attempt_id: int) -> s.AttemptOut:
+    """Status, deadline, time left, the current position and the planned length."""
+    attempt = _own_attempt(request, attempt_id)
+    now = timezone.now()
+    services.attempt_expire_if_due(attempt=attempt, now=now)
+    return _attempt_out(attempt, now)
+
+
+@attempts.get("/{attempt_id}/item", response={200: s.ItemOut, **ERRORS}, url_name="attempt_item")
+def attempt_item(request: HttpRequest, attempt_id: int, position: int | None = None) -> s.ItemOut:
+    """The current question (or, in a fixed exam, the one at ``position``): no key, no feedback."""
+    attempt = _own_attempt(request, attempt_id)
+    now = timezone.now()
+    _require_open(attempt, now)
+    position = _viewable_position(attempt, position)
+    services.attempt_visit(attempt=attempt, position=position)
+    return _item_out(attempt, selectors.question_page(attempt=attempt, position=position, now=now))
+
+
+@attempts.get("/{attempt_id}/figures/{position}", response={200: None, **ERRORS}, url_name="attempt_figure")
+def attempt_figure(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    """A question's figure (SVG)."""
+    slot = selectors.attempt_slot(attempt=_own_attempt(request, attempt_id), position=position)
+    if not slot.item_version.figure_svg:
+        raise Http404("No figure.")
+    response = HttpResponse(slot.item_version.figure_svg, content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@attempts.post(
+    "/{attempt_id}/answers",
+    response={200: s.AnswerOut, 422: s.ValidationErrorOut, **ERRORS},
+    url_name="answer_save",
+)
+def answer_save(request: HttpRequest, attempt_id: int, payload: s.AnswerIn) -> s.AnswerOut:
+    """Save the answer at ``position``. Sending the same position again never stores a second response."""
+    attempt = _own_attempt(request, attempt_id)
+    now = timezone.now()
+    services.attempt_require_open(attempt=attempt, now=now)
+    slot = selectors.attempt_slot(attempt=attempt, position=payload.position)
+    answer = _raw_answer(slot, payload.answer)
+    saved = services.response_save(attempt=attempt, position=payload.position, answer=answer, now=now)
+    return s.AnswerOut(
+        position=payload.position,
+        state="dont_know" if saved.response.dont_know else "answered",
+        changed=saved.changed,
+        saved_at=saved.response.saved_at,
+        attempt=_attempt_out(attempt, now),
+    )
+
+
+@attempts.post("/{attempt_id}/finish", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_finish")
+def attempt_finish(request: HttpRequest, attempt_id: int) -> s.AttemptOut:
+    """Submit the attempt; unanswered questions score 0. Finishing twice is harmless."""
+    now = timezone.now()
+    attempt = services.attempt_submit(attempt=_own_attempt(request, attempt_id), now=now)
+    return _attempt_out(attempt, now)
+
+
+@attempts.get("/{attempt_id}/result", response={200: s.ResultOut, **ERRORS}, url_name="attempt_result")
+def attempt_result(request: HttpRequest, attempt_id: int) -> s.ResultOut:
+    """Score, levels, skills, study plan and the review of every question (finished attempts only)."""
+    attempt = _own_attempt(request, attempt_id)
+    now = timezone.now()
+    services.attempt_expire_if_due(attempt=attempt, now=now)
+    if attempt.is_open:  # keys and explanations stay on the server until the attempt is over
+        raise services.AssessmentError(RESULT_NOT_READY)
+    return _result_out(selectors.attempt_result(attempt=attempt), now)
+
+
+api.add_router("/assessments", assessments)
+api.add_router("/attempts", attempts)
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+
+def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    return selectors.attempt_get_for_user(user=request.auth, attempt_id=attempt_id)
+
+
+def _is_adaptive(attempt: Attempt) -> bool:
+    return attempt.assessment.kind == Assessment.Kind.ADAPTIVE
+
+
+def _require_open(attempt: Attempt, now: datetime) -> None:
+    if services.attempt_expire_if_due(attempt=attempt, now=now) or not attempt.is_open:
+        raise services.AttemptClosed(attempt, FINISHED)
+
+
+def _viewable_position(attempt: Attempt, asked: int | None) -> int:
+    """The adaptive test shows only its newest question; a fixed exam any of its positions."""
+    if asked is None:
+        return attempt.current_position
+    if _is_adaptive(attempt) and asked != attempt.current_position:
+        raise services.AssessmentError(services.NO_GOING_BACK)
+    if not attempt.slots.filter(position=asked).exists():
+        raise Http404("No such question.")
+    return asked
+
+
+def _raw_answer(slot: AttemptItem, answer: s.AnyAnswer) -> object:
+    """The bank's raw answer, through the same form conversion the pages use."""
+    if isinstance(answer, s.DontKnowAnswer):
+        return DONT_KNOW
+    item = slot.item_version.parsed
+    expected = s.ANSWER_SHAPE[item.kind]
+    if not isinstance(answer, expected):
+        field = next(iter(expected.model_fields))
+        raise AnswerError(f'This {item.kind} question takes {{"{field}": …}} (see docs/api.md).')
+    presentation = item.presentation(slot.display_seed)
+    raw = answer_from_fields(item, presentation, answer.to_fields(item.kind, presentation))
+    if raw is None:
+        raise AnswerError(NOTHING_SENT)
+    return raw
+
+
+def _assessment_out(assessment: Assessment) -> s.AssessmentOut:
+    return s.AssessmentOut(
+        slug=assessment.slug,
+        title=assessment.title,
+        description=assessment.description,
+        kind=assessment.kind,
+        time_limit_seconds=assessment.time_limit_seconds,
+        question_count=assessment.question_count,
+        pass_mark=assessment.pass_mark,
+    )
+
+
+def _attempt_out(attempt: Attempt, now: datetime) -> s.AttemptOut:
+    page = selectors.question_page(attempt=attempt, position=attempt.current_position, now=now)
+    return s.AttemptOut(
+        id=attempt.pk,
+        assessment=attempt.assessment.slug,
+        adaptive=page.adaptive,
+        status=attempt.status,
+        started_at=attempt.started_at,
+        deadline=attempt.deadline,
+        finished_at=attempt.finished_at,
+        remaining_seconds=page.remaining_seconds if attempt.is_open else 0,
+        current_position=attempt.current_position,
+        questions=page.count,
+        planned=page.planned,
+        answered=page.answered_count,
+    )
+
+
+def _item_out(attempt: Attempt, page: QuestionPage) -> s.ItemOut:
+    """Built only from the page's widget (the public presentation), like the question page itself."""
+    item, widget, kind = page.item, page.widget, page.item.kind
+    figure = None
+    if item.figure is not None:
+        url = reverse("api:attempt_figure", args=[attempt.pk, page.position])
+        figure = s.FigureOut(url=url, alt=item.figure.alt)
+    return s.ItemOut(
+        position=page.position,
+        kind=kind,
+        stem=item.stem,
+        figure=figure,
+        multiple=widget.get("multiple"),
+        options=_tokens_out(widget.get("options")),
+        units=widget.get("units") or None,
+        max_length=widget.get("max_length"),
+        fields=[s.TupleFieldOut(name=f["name"], label=f["label"]) for f in widget["fields"]]
+        if kind == "numeric_tuple"
+        else None,
+        grid=s.GridOut(**{k: widget[k] for k in ("rows", "columns", "row_labels", "column_labels")})
+        if kind == "matrix"
+        else None,
+        blocks=_tokens_out(widget.get("blocks")),
+        state=page.state,
+        saved_answer=_saved_answer(kind, widget, page.state),
+    )
+
+
+def _tokens_out(entries: list[dict[str, Any]] | None) -> list[s.OptionOut] | None:
+    if entries is None:
+        return None
+    return [s.OptionOut(token=e["token"], text=e["text"]) for e in entries]
+
+
+def _saved_answer(kind: str, widget: dict[str, Any], state: str | None) -> s.SavedAnswerOut | None:
+    """The learner's own stored answer, read back from the widget's current entries."""
+    if state is None:
+        return None
+    if state == "dont_know":
+        return s.SavedAnswerOut(dont_know=True)
+    if kind in ("single_choice", "multiple_choice"):
+        return s.SavedAnswerOut(choices=[o["token"] for o in widget["options"] if o["checked"]])
+    if kind in ("numeric", "short_text"):
+        return s.SavedAnswerOut(value=widget["value"])
+    if kind == "numeric_tuple":
+        return s.SavedAnswerOut(values={f["name"]: f["value"] for f in widget["fields"]})
+    if kind == "matrix":
+        return s.SavedAnswerOut(cells=[[c["value"] for c in row["cells"]] for row in widget["grid"]])
+    placed = sorted((int(b["position"]), b["token"]) for b in widget["blocks"] if b["position"])
+    return s.SavedAnswerOut(order=[token for _, token in placed])
+
+
+def _result_out(result: AttemptResult, now: datetime) -> s.ResultOut:
+    attempt = result.attempt
+    return s.ResultOut(
+        attempt=_attempt_out(attempt, now),
+        score=attempt.score or 0.0,
+        passed=attempt.passed,
+        correct_count=result.correct_count,
+        report=s.ReportOut.model_validate(result.report) if result.report else None,
+        domains=[
+            s.DomainScoreOut(
+                id=d.domain_id, title=d.title, questions=d.questions, correct=d.correct, score=d.score
+            )
+            for d in result.domains
+        ],
+        skills=[_skill_out(skill) for skill in result.skills],
+        study_plan=[_skill_out(skill) for skill in result.study_plan],
+        percentile=result.percentile,
+        review=[_review_out(entry) for entry in result.entries],
+    )
+
+
+def _skill_out(skill: SkillFeedback) -> s.SkillOut:
+    return s.SkillOut(
+        id=skill.skill_id,
+        title=skill.title,
+        domain=skill.domain,
+        note=skill.note,
+        resource=skill.resource,
+        right=skill.right,
+        missed=skill.missed,
+    )
+
+
+def _review_out(entry: ReviewEntry) -> s.ReviewEntryOut:
+    return s.ReviewEntryOut(
+        position=entry.slot.position,
+        kind=entry.item.kind,
+        domain=entry.item.domain,
+        scored=entry.slot.scored,
+        stem=entry.item.stem,
+        answer_text=entry.answer_text,
+        status=entry.status,
+        score=entry.outcome.score if entry.response else 0.0,
+        feedback=[
+            s.FeedbackPartOut(
+                role=str(part.role),
+                heading=part.heading,
+                remarks=[s.RemarkOut(subject=r.subject, text=r.text, good=r.good) for r in part.remarks],
+            )
+            for part in entry.outcome.parts
+        ],
+    )

@@ -1,0 +1,311 @@
+"""The API's typed shapes: what clients send (``*In`` / answers) and what they get back (``*Out``).
+
+Input and output are separate schemas on purpose: an output can grow a field without clients being
+allowed to send it. Answers use the display tokens a question shows (``o1``, ``b2``), never the ids
+authors gave options and blocks, for the same reason the pages do: an authored id can give the key away.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from adaptest.bank import AnswerError
+
+Number = str | int | float
+"""A number as JSON (``0.125``) or as text (``"1/8"``, ``"1e-3"``), parsed the way the pages parse it."""
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _as_text(value: Number) -> str:
+    # repr() round-trips floats exactly, so 1e-05 reaches the bank's parser as written.
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+# --- answers (input) -----------------------------------------------------------------------------------
+
+
+class ChoicesAnswer(_Strict):
+    """single_choice (exactly one token) and multiple_choice (every token you select)."""
+
+    choices: list[str] = Field(examples=[["o2"]], description="option tokens, e.g. o1, o2")
+
+    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
+        if kind == "single_choice" and len(self.choices) != 1:
+            raise AnswerError("Choose exactly one option.")
+        if len(set(self.choices)) != len(self.choices):
+            raise AnswerError("Each option can be chosen only once.")
+        return {"choice": list(self.choices)}
+
+
+class ValueAnswer(_Strict):
+    """numeric (a number, or a fraction as text) and short_text (the text)."""
+
+    value: Number = Field(examples=["3.5"])
+
+    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
+        return {"value": [_as_text(self.value)]}
+
+
+class FieldValuesAnswer(_Strict):
+    """numeric_tuple: one number per field name given by the question."""
+
+    values: dict[str, Number] = Field(examples=[{"stride": "2", "padding": "1"}])
+
+    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
+        names = [f["name"] for f in presentation["fields"]]
+        unknown = sorted(set(self.values) - set(names))
+        if unknown:
+            raise AnswerError(
+                f"Unknown field(s): {', '.join(unknown)}. This question has: {', '.join(names)}."
+            )
+        return {f"field-{name}": [_as_text(value)] for name, value in self.values.items()}
+
+
+class GridAnswer(_Strict):
+    """matrix: every cell, row by row."""
+
+    cells: list[list[Number]] = Field(examples=[[["1", "0"], ["0", "1"]]])
+
+    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
+        rows, columns = presentation["rows"], presentation["columns"]
+        if len(self.cells) != rows or any(len(row) != columns for row in self.cells):
+            raise AnswerError(f"Send {rows} rows of {columns} cells each.")
+        return {
+            f"cell-{r}-{c}": [_as_text(value)]
+            for r, row in enumerate(self.cells)
+            for c, value in enumerate(row)
+        }
+
+
+class OrderAnswer(_Strict):
+    """ordering: the block tokens in your order; leave out blocks that do not belong."""
+
+    order: list[str] = Field(examples=[["b3", "b1", "b2"]])
+
+    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
+        tokens = [f"b{i}" for i in range(1, len(presentation["blocks"]) + 1)]
+        unknown = [token for token in self.order if token not in tokens]
+        if unknown:
+            raise AnswerError(f"{unknown[0]!r} is not one of this question's blocks.")
+        if len(set(self.order)) != len(self.order):
+            raise AnswerError("Each block can be used only once.")
+        return {f"position-{token}": [str(i)] for i, token in enumerate(self.order, start=1)}
+
+
+class DontKnowAnswer(_Strict):
+    """“I don't know yet”: allowed for every kind, scored as incorrect."""
+
+    dont_know: Literal[True]
+
+
+KindAnswer = ChoicesAnswer | ValueAnswer | FieldValuesAnswer | GridAnswer | OrderAnswer
+AnyAnswer = KindAnswer | DontKnowAnswer
+
+ANSWER_SHAPE: dict[str, type[KindAnswer]] = {
+    "single_choice": ChoicesAnswer,
+    "multiple_choice": ChoicesAnswer,
+    "numeric": ValueAnswer,
+    "short_text": ValueAnswer,
+    "numeric_tuple": FieldValuesAnswer,
+    "matrix": GridAnswer,
+    "ordering": OrderAnswer,
+}
+"""Which answer shape each item kind takes."""
+
+
+class AnswerIn(_Strict):
+    position: int = Field(ge=1, description="the question's position, as in the item response")
+    answer: AnyAnswer = Field(description="one shape per item kind (see docs/api.md)")
+
+
+# --- outputs -------------------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    """A malformed answer: a sentence to show (from the item), or the list of schema errors."""
+
+    detail: str | list[dict[str, Any]]
+
+
+class RetakeLimitOut(ErrorOut):
+    next_allowed: datetime
+
+
+class ConflictOut(ErrorOut):
+    """The rules refuse the request now; ``attempt_status`` is set when the attempt is over."""
+
+    attempt_status: str | None = None
+
+
+class AssessmentOut(Schema):
+    slug: str
+    title: str
+    description: str
+    kind: Literal["fixed", "adaptive"]
+    time_limit_seconds: int
+    question_count: int = Field(description="fixed: the form's length; adaptive: scored questions")
+    pass_mark: float | None
+
+
+class AttemptOut(Schema):
+    id: int
+    assessment: str = Field(description="the assessment's slug")
+    adaptive: bool
+    status: Literal["in_progress", "submitted", "expired"]
+    started_at: datetime
+    deadline: datetime
+    finished_at: datetime | None
+    remaining_seconds: int
+    current_position: int = Field(description="the question to answer (adaptive) or to resume at")
+    questions: int = Field(description="questions given so far (adaptive) or in the form (fixed)")
+    planned: int = Field(description="about how many questions the attempt will have")
+    answered: int
+
+
+class OptionOut(Schema):
+    token: str
+    text: str = Field(description="Markdown")
+
+
+class TupleFieldOut(Schema):
+    name: str
+    label: str
+
+
+class GridOut(Schema):
+    rows: int
+    columns: int
+    row_labels: list[str]
+    column_labels: list[str]
+
+
+class FigureOut(Schema):
+    url: str
+    alt: str
+
+
+class SavedAnswerOut(Schema):
+    """The learner's own saved answer, in the shape it was sent (only one field is set)."""
+
+    choices: list[str] | None = None
+    value: str | None = None
+    values: dict[str, str] | None = None
+    cells: list[list[str]] | None = None
+    order: list[str] | None = None
+    dont_know: bool | None = None
+
+
+class ItemOut(Schema):
+    """One question as a learner may see it: never a key, a feedback or an explanation."""
+
+    position: int
+    kind: str
+    stem: str = Field(description="Markdown (with $…$ maths)")
+    figure: FigureOut | None
+    multiple: bool | None = Field(None, description="choice items: may several options be chosen?")
+    options: list[OptionOut] | None = None
+    units: str | None = None
+    max_length: int | None = None
+    fields: list[TupleFieldOut] | None = None
+    grid: GridOut | None = None
+    blocks: list[OptionOut] | None = None
+    state: Literal["answered", "dont_know"] | None = None
+    saved_answer: SavedAnswerOut | None = None
+
+
+class AnswerOut(Schema):
+    """The answer is stored; whether it is right is told only in the result, once the attempt is over."""
+
+    position: int
+    state: Literal["answered", "dont_know"]
+    changed: bool = Field(description="False when this repeated an answer already stored")
+    saved_at: datetime
+    attempt: AttemptOut
+
+
+class EstimateOut(Schema):
+    theta: float
+    se: float
+    score: int
+    band: list[int]
+    level: str
+    probabilities: dict[str, float]
+    borderline: bool
+
+
+class DomainLevelOut(EstimateOut):
+    id: str
+    title: str
+    items: int
+
+
+class ReportOut(Schema):
+    overall: EstimateOut
+    domains: list[DomainLevelOut]
+    scored_items: int
+
+
+class DomainScoreOut(Schema):
+    id: str
+    title: str
+    questions: int
+    correct: int
+    score: float
+
+
+class SkillOut(Schema):
+    id: str
+    title: str
+    domain: str
+    note: str
+    resource: dict[str, str] | None
+    right: int
+    missed: int
+
+
+class RemarkOut(Schema):
+    subject: str
+    text: str
+    good: bool | None
+
+
+class FeedbackPartOut(Schema):
+    role: str
+    heading: str
+    remarks: list[RemarkOut]
+
+
+class ReviewEntryOut(Schema):
+    position: int
+    kind: str
+    domain: str
+    scored: bool
+    stem: str
+    answer_text: str
+    status: Literal["correct", "partial", "incorrect", "dont_know", "unanswered"]
+    score: float
+    feedback: list[FeedbackPartOut]
+
+
+class ResultOut(Schema):
+    attempt: AttemptOut
+    score: float
+    passed: bool | None
+    correct_count: int
+    report: ReportOut | None
+    domains: list[DomainScoreOut]
+    skills: list[SkillOut]
+    study_plan: list[SkillOut]
+    percentile: float | None
+    review: list[ReviewEntryOut]
