@@ -21,7 +21,7 @@ from adaptest.bank.outcome import DONT_KNOW, FeedbackPart, Remark, Role
 from adaptest.psychometrics import percentile
 from adaptest.web.assessments.answer_forms import Fields, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
-from adaptest.web.itembank.models import Assessment, ItemRating, ItemVersion
+from adaptest.web.itembank.models import Assessment, Bank, ItemRating, ItemVersion
 
 
 def attempt_get_for_user(*, user: Any, attempt_id: int) -> Attempt:
@@ -412,12 +412,14 @@ def _overall_change(first: Attempt, later: Attempt) -> int | None:
     return None
 
 
-def skill_items(*, bank_meta: dict[str, Any], skill_id: str) -> tuple[dict[str, Any], list[Any]]:
-    """A skill and the active items that practise it (stems only: keys stay on the server)."""
-    skill = next((s for s in bank_meta.get("skills", []) if s["id"] == skill_id), None)
+def skill_items(*, bank: Bank, skill_id: str) -> tuple[dict[str, Any], list[Any]]:
+    """A skill of ``bank`` and its active items that practise it (stems only: keys stay on the server)."""
+    skill = next((s for s in bank.meta.get("skills", []) if s["id"] == skill_id), None)
     if skill is None:
         raise KeyError(skill_id)
-    versions = ItemVersion.objects.filter(item__is_active=True, item__current_version=F("pk"))
+    versions = ItemVersion.objects.filter(
+        item__bank=bank, item__is_active=True, item__current_version=F("pk")
+    )
     items = [v.parsed for v in versions.order_by("item__item_id") if skill_id in v.parsed.skills]
     return skill, items
 

@@ -236,7 +236,7 @@ def _store_adaptive(attempt: Attempt, position: int, answer: object | DontKnow, 
     test = engine.adaptive_test(attempt.assessment)
     following = engine.next_item(test, engine.session_state(test, attempt))
     if following is None:
-        _finish(attempt, status=Attempt.Status.SUBMITTED, finished_at=now)
+        _finish(attempt, status=Attempt.Status.SUBMITTED, finished_at=now, test=test)
     else:
         _add_slot(attempt, test, following, position=position + 1)
         attempt.current_position = position + 1
@@ -319,7 +319,9 @@ def attempt_require_open(*, attempt: Attempt, now: datetime) -> None:
         raise AttemptClosed(attempt, ALREADY_SUBMITTED)
 
 
-def _finish(attempt: Attempt, *, status: str, finished_at: datetime) -> None:
+def _finish(
+    attempt: Attempt, *, status: str, finished_at: datetime, test: engine.AdaptiveTest | None = None
+) -> None:
     """Score a locked, open attempt: unanswered questions count 0; pretest questions not at all.
 
     An adaptive attempt also stores its report (domain levels and scores) computed from the answers.
@@ -328,7 +330,7 @@ def _finish(attempt: Attempt, *, status: str, finished_at: datetime) -> None:
     total = scored.aggregate(total=Sum("score"))["total"] or 0.0
     count = attempt.slots.filter(scored=True).count()
     if attempt.assessment.kind == Assessment.Kind.ADAPTIVE:
-        test = engine.adaptive_test(attempt.assessment)
+        test = test or engine.adaptive_test(attempt.assessment)
         attempt.report = engine.attempt_report(test, engine.session_state(test, attempt))
     attempt.score = total / count if count else 0.0
     pass_mark = attempt.assessment.pass_mark

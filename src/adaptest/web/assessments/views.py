@@ -230,7 +230,7 @@ def my_results(request: HttpRequest) -> HttpResponse:
 def skill(request: HttpRequest, bank_id: str, skill_id: str) -> HttpResponse:
     bank = get_object_or_404(Bank, bank_id=bank_id)
     try:
-        meta, items = selectors.skill_items(bank_meta=bank.meta, skill_id=skill_id)
+        meta, items = selectors.skill_items(bank=bank, skill_id=skill_id)
     except KeyError:
         raise Http404("No such skill.") from None
     return render(request, "assessments/skill.html", {"bank": bank, "skill": meta, "items": items})
