@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adaptest.bank import DONT_KNOW, AnswerError, Role, grade, parse_item
-from adaptest.bank.kinds.numbers import parse_number
+from adaptest.bank.kinds.numbers import format_exact, parse_number
 from adaptest.bank.kinds.ordering import longest_common_subsequence
 
 COMMON = {"domain": "d", "skills": ["s"], "stem": "Q?", "explanation": "Because of the rule."}
@@ -126,6 +128,11 @@ def test_dont_know_shows_its_own_text_or_a_pointer_to_the_skill() -> None:
 )
 def test_numbers_are_read_the_way_people_type_them(typed: object, value: float) -> None:
     assert parse_number(typed) == pytest.approx(value)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_number_shown_exactly_reads_back_as_the_same_number(value: float) -> None:
+    assert parse_number(format_exact(value)) == value
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,15 @@ def test_the_most_probable_level_is_reported_and_flagged_when_unsettled() -> Non
     assert sum(unsettled.probabilities.values()) == pytest.approx(1.0)
 
 
+def test_with_no_evidence_the_near_tie_resolves_to_the_middle_level() -> None:
+    from scipy.stats import norm
+
+    cuts = LevelCuts()
+    at_the_prior = level_report(float(norm.cdf(cuts.cuts[0])), float(norm.cdf(cuts.cuts[1])))
+    assert at_the_prior.level == "developing" and at_the_prior.borderline
+    assert level_report(0.34, 0.66).level == "beginning"  # a real, if small, lead is kept
+
+
 def test_true_levels_follow_the_cuts() -> None:
     assert true_level([-1.0, -0.43, 0.0, 0.43, 2.0]).tolist() == [0, 1, 1, 2, 2]
     assert true_level([0.2], LevelCuts(cuts=(0.0, 1.0))).tolist() == [1]

@@ -51,3 +51,14 @@ def test_log_in_and_log_out(client, ada) -> None:  # type: ignore[no-untyped-def
 def test_a_wrong_password_is_refused(client, ada) -> None:  # type: ignore[no-untyped-def]
     response = client.post(reverse("login"), {"username": "ada", "password": "nope"})
     assert "didn&#x27;t match" in response.content.decode() or "didn't match" in response.content.decode()
+
+
+def test_the_header_links_the_account_page_and_staff_pages_only_for_staff(client, ada, ben) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(ada)
+    learner_header = client.get(reverse("home")).content.decode()
+    assert reverse("account") in learner_header and reverse("item_stats") not in learner_header
+    ben.is_staff = True
+    ben.save()
+    client.force_login(ben)
+    staff_header = client.get(reverse("home")).content.decode()
+    assert reverse("item_stats") in staff_header and reverse("admin:index") in staff_header

@@ -84,3 +84,16 @@ def test_a_fourth_attempt_within_ninety_days_is_refused_with_the_next_date(ada, 
         user=ada, assessment=skills_assessment, now=start + timedelta(days=90, seconds=1)
     )
     assert later.is_open
+
+
+def test_takers_who_answer_alike_still_see_different_questions(django_user_model, skills_assessment) -> None:  # type: ignore[no-untyped-def]
+    takers = [django_user_model.objects.create_user(f"twin{i}", password="x") for i in range(4)]
+    sequences = []
+    for user in takers:
+        attempt = take(user, skills_assessment, lambda item: item.key_answer())
+        items = list(attempt.slots.order_by("position").values_list("item_version__item__item_id", flat=True))
+        assert len(set(items)) == len(items)  # never the same item (or generated family) twice
+        sequences.append(items)
+    assert len({tuple(s) for s in sequences}) == len(takers)
+    overlaps = [len(set(a) & set(b)) for i, a in enumerate(sequences) for b in sequences[i + 1 :]]
+    assert max(overlaps) < len(sequences[0]) / 4  # exposure control spreads the bank across takers

@@ -152,3 +152,38 @@ def test_a_fourth_attempt_is_refused_on_the_page_with_the_next_date(ada_client, 
     assert "Your next attempt is possible on" in page
     assert (first + timedelta(days=90)).strftime("%-d %B %Y") in page
     assert Attempt.objects.filter(assessment=skills_assessment).count() == 3
+
+
+def test_an_attempt_ended_before_any_answer_shows_no_level_and_no_percentile_weight(
+    ada_client, ada, dan, skills_assessment
+) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(ada_client, skills_assessment)
+    ada_client.post(reverse("submit", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    assert attempt.report["scored_items"] == 0
+    assert {d["level"] for d in attempt.report["domains"]} == {"developing"}  # the prior's near-tie
+    page = ada_client.get(reverse("result", args=[attempt.pk])).content.decode()
+    assert "No level" in page and "overall level" not in page
+    history = ada_client.get(reverse("my_results")).content.decode()
+    assert "No level: no scored answers" in history
+    dan_client = Client()
+    dan_client.force_login(dan)
+    dans = finish(dan_client, start(dan_client, skills_assessment))
+    assert "(0 so far)" in dan_client.get(reverse("result", args=[dans.pk])).content.decode()
+
+
+def test_after_closing_the_browser_the_learner_resumes_at_the_open_question(
+    ada_client, ada, skills_assessment
+) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(ada_client, skills_assessment)
+    answer_current(ada_client, attempt, "right")
+    answer_current(ada_client, attempt, "wrong")
+    reopened = Client()  # a new browser: no session, signs in again
+    reopened.force_login(ada)
+    detail = reopened.get(reverse("assessment", args=[skills_assessment.slug])).content.decode()
+    assert reverse("attempt", args=[attempt.pk]) in detail and "Resume the assessment" in detail
+    resumed = reopened.post(reverse("attempt_start", args=[skills_assessment.slug]))
+    assert resumed["Location"] == question_url(attempt, 3)
+    page = reopened.get(question_url(attempt, 3)).content.decode()
+    assert "Question 3 of about 20" in page
+    assert Attempt.objects.filter(user=ada).count() == 1

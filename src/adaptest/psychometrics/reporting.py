@@ -37,6 +37,9 @@ class LevelCuts:
     cuts: tuple[float, float] = (-0.43, 0.43)
     names: tuple[str, str, str] = LEVELS
     confident: float = 0.8
+    tie: float = 0.005
+    """Levels this close to the most probable one are a tie, settled towards the middle level: with
+    no evidence the prior makes all three almost equally likely, and "developing" is the honest guess."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ def level_probabilities(below_low: float, below_high: float) -> FloatArray:
 def level_report(below_low: float, below_high: float, cuts: LevelCuts = LevelCuts()) -> LevelReport:
     """The most probable level, every level's probability, and whether it is borderline."""
     p = level_probabilities(below_low, below_high)
-    best = int(np.argmax(p))
+    tied = np.flatnonzero(p >= p.max() - cuts.tie)
+    best = int(tied[np.argmin(np.abs(tied - 1))])
     return LevelReport(
         cuts.names[best], dict(zip(cuts.names, map(float, p), strict=True)), bool(p[best] < cuts.confident)
     )

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "adaptest.web.accounts",
     "adaptest.web.itembank",
     "adaptest.web.assessments",
+    "ninja",  # serves the API docs' Swagger UI from our own static files, not from a CDN
 ]
 
 MIDDLEWARE = [

@@ -55,3 +55,14 @@ def format_number(value: float) -> str:
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.6g}"
+
+
+def format_exact(value: float) -> str:
+    """Show a stored number so that reading it back gives exactly the same float.
+
+    For putting a saved answer back into a form field: rounding there would change the answer when
+    the form is saved again (1000.693 shown as 1000.69 could fall outside a tight tolerance).
+    """
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from adaptest.bank import AnswerError, GradableItem
-from adaptest.bank.kinds.numbers import format_number
+from adaptest.bank.kinds.numbers import format_exact
 
 Fields = Mapping[str, list[str]]
 
@@ -89,15 +89,13 @@ def fields_from_answer(item: GradableItem, presentation: dict[str, Any], answer:
         token_of = {block_id: token for token, block_id in _tokens(presentation["options"], "o").items()}
         return {"choice": [token_of[answer]] if kind == "single_choice" else [token_of[x] for x in answer]}
     if kind == "numeric":
-        return {"value": [format_number(answer)]}
+        return {"value": [format_exact(answer)]}
     if kind == "short_text":
         return {"value": [answer]}
     if kind == "numeric_tuple":
-        return {f"field-{name}": [format_number(value)] for name, value in answer.items()}
+        return {f"field-{name}": [format_exact(value)] for name, value in answer.items()}
     if kind == "matrix":
-        return {
-            f"cell-{r}-{c}": [format_number(v)] for r, row in enumerate(answer) for c, v in enumerate(row)
-        }
+        return {f"cell-{r}-{c}": [format_exact(v)] for r, row in enumerate(answer) for c, v in enumerate(row)}
     if kind == "ordering":
         token_of = {block_id: token for token, block_id in _tokens(presentation["blocks"], "b").items()}
         return {f"position-{token_of[block_id]}": [str(i)] for i, block_id in enumerate(answer, start=1)}

@@ -350,7 +350,7 @@ def _study_plan(attempt: Attempt, skills: list[SkillFeedback]) -> list[SkillFeed
 
 
 def _reference_abilities(attempt: Attempt) -> list[float]:
-    """Overall abilities of other people's first finished attempts at this assessment."""
+    """Overall abilities of other people's first finished attempts with answers at this assessment."""
     finished = (
         Attempt.objects.filter(assessment=attempt.assessment, report__isnull=False)
         .exclude(user=attempt.user)
@@ -360,7 +360,8 @@ def _reference_abilities(attempt: Attempt) -> list[float]:
     )
     first: dict[int, float] = {}
     for user_id, report in finished:
-        first.setdefault(user_id, report["overall"]["theta"])
+        if report.get("scored_items"):  # an attempt ended before any answer measured nothing
+            first.setdefault(user_id, report["overall"]["theta"])
     return list(first.values())
 
 
@@ -406,6 +407,8 @@ def results_history(*, user: Any) -> list[tuple[Assessment, list[ProgressRow]]]:
 
 def _overall_change(first: Attempt, later: Attempt) -> int | None:
     if first.report and later.report:
+        if not (first.report["scored_items"] and later.report["scored_items"]):
+            return None
         return int(later.report["overall"]["score"] - first.report["overall"]["score"])
     if first.score is not None and later.score is not None:
         return round(100 * (later.score - first.score))
