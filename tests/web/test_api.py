@@ -66,8 +66,7 @@ class Api:
 def api_answer(slot: AttemptItem, raw: Any) -> dict[str, Any]:
     """A raw bank answer in the API's JSON shape, under the display tokens this slot shows.
 
-    Numbers go as JSON numbers, unrounded: the form fields' display format keeps only 6 significant
-    digits, too few for a key such as 1000.693 with a tolerance of 0.0005.
+    Numbers go as JSON numbers, exactly as the bank holds them.
     """
     item = slot.item_version.parsed
     presentation = item.presentation(slot.display_seed)
@@ -186,6 +185,23 @@ def test_a_strong_and_a_weak_taker_get_their_levels_through_the_api(ada, dan, sk
     assert sum(last_b[0]) / 5 > sum(last_b[1]) / 5
 
 
+def test_replaying_the_answer_that_finished_the_test_returns_the_first_result(
+    ada_api, skills_assessment
+) -> None:  # type: ignore[no-untyped-def]
+    attempt = take_adaptive(ada_api, lambda item: item.key_answer())
+    last = attempt.slots.order_by("-position").first()
+    stored = Response.objects.filter(slot__attempt=attempt).count()
+    replay = ada_api.answer(
+        attempt.pk, last.position, api_answer(last, last.item_version.parsed.key_answer())
+    )
+    assert replay.status_code == 200 and not replay.json()["changed"]
+    assert replay.json()["attempt"]["status"] == "submitted"
+    different = ada_api.answer(attempt.pk, last.position, {"dont_know": True})
+    assert different.status_code == 200 and not different.json()["changed"]
+    assert Response.objects.filter(slot__attempt=attempt).count() == stored
+    assert not Response.objects.get(slot=last).dont_know
+
+
 def result_review(api: Api, attempt: Attempt) -> list[dict[str, Any]]:
     return api.get(f"/attempts/{attempt.pk}/result").json()["review"]
 
@@ -239,8 +255,15 @@ def public_texts(body: dict[str, Any]) -> set[str]:
     return texts
 
 
+ITEM_FIELDS = {
+    "position", "kind", "stem", "figure", "multiple", "options", "units", "max_length", "fields", "grid",
+    "blocks", "state", "saved_answer",
+}  # fmt: skip
+"""What an unanswered question shows, written out so that a new field is a deliberate change."""
+
+
 def assert_item_hides_the_key(body: dict[str, Any], item: GradableItem) -> None:
-    assert set(body) == set(ItemOut.model_fields), f"{item.id}: unexpected fields"
+    assert set(body) == ITEM_FIELDS == set(ItemOut.model_fields), f"{item.id}: unexpected fields"
     assert body["state"] is None and body["saved_answer"] is None, f"{item.id}: shows an answer"
     everything = "\n".join(strings(body))
     for secret in _secrets(item):

@@ -161,3 +161,36 @@ def test_each_flag_rule_names_its_reason(changes: dict[str, object], reason: str
 )
 def test_an_unremarkable_item_is_not_flagged(changes: dict[str, object]) -> None:
     assert item_flags(row(**changes)) == ()
+
+
+def test_exposure_counts_only_the_adaptive_attempts_that_could_draw_the_item(ada, dan, shipped_bank) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.assessments import services
+    from adaptest.web.itembank.selectors import item_statistics
+
+    now = timezone.now()
+    certification = Assessment.objects.get(slug="dl-fundamentals-cert")
+    for user in (ada, dan):
+        services.attempt_start(user=user, assessment=certification, now=now)
+    adaptive = services.attempt_start(
+        user=ada, assessment=Assessment.objects.get(slug="dl-skills-assessment"), now=now
+    )
+    first = adaptive.slots.get(position=1).item_version.item.item_id
+    rows = {row.item_id: row for row in item_statistics()}
+    assert rows[first].exposure == 1.0  # one adaptive attempt, and it showed the item
+    fixed_only = set(certification.forms["A"]) - {first}
+    assert fixed_only and all(rows[item_id].exposure is None for item_id in fixed_only)
+
+
+def test_answers_of_a_fixed_exam_in_progress_wait_for_its_end_before_calibration(ada, shipped_bank) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.bank import DONT_KNOW
+    from adaptest.web.assessments import services
+    from adaptest.web.itembank.selectors import item_responses
+
+    now = timezone.now()
+    attempt = services.attempt_start(
+        user=ada, assessment=Assessment.objects.get(slug="dl-fundamentals-cert"), now=now
+    )
+    services.response_save(attempt=attempt, position=1, answer=DONT_KNOW, now=now)
+    assert item_responses().data.n_observations == 0
+    services.attempt_submit(attempt=attempt, now=now)
+    assert item_responses().data.n_observations == 1

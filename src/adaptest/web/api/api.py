@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -81,7 +80,8 @@ def _register_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(services.AttemptClosed, closed)
     api.add_exception_handler(services.AssessmentError, refused)
     api.add_exception_handler(AnswerError, malformed)
-    api.add_exception_handler(ObjectDoesNotExist, not_found)
+    for missing in (Attempt.DoesNotExist, AttemptItem.DoesNotExist):  # only what a caller can name
+        api.add_exception_handler(missing, not_found)
     api.add_exception_handler(Http404, not_found)
 
 
@@ -162,7 +162,6 @@ def answer_save(request: HttpRequest, attempt_id: int, payload: s.AnswerIn) -> s
     """Save the answer at ``position``. Sending the same position again never stores a second response."""
     attempt = _own_attempt(request, attempt_id)
     now = timezone.now()
-    services.attempt_require_open(attempt=attempt, now=now)
     slot = selectors.attempt_slot(attempt=attempt, position=payload.position)
     answer = _raw_answer(slot, payload.answer)
     saved = services.response_save(attempt=attempt, position=payload.position, answer=answer, now=now)

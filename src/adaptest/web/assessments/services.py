@@ -24,9 +24,9 @@ from adaptest.web.itembank.models import Assessment, Item, ItemRating, ItemVersi
 
 LATE_ANSWER = (
     "Time is up: this answer arrived after the deadline and was not saved. "
-    "Your exam was submitted with the answers saved before the deadline."
+    "The attempt was finished with the answers saved before the deadline."
 )
-ALREADY_SUBMITTED = "This exam has already been submitted; answers can no longer change."
+ALREADY_SUBMITTED = "This attempt has already been submitted; answers can no longer change."
 NO_GOING_BACK = (
     "In the adaptive assessment each answer is final: the next question is chosen from it. "
     "Answer the current question instead."
@@ -197,8 +197,13 @@ def response_save(*, attempt: Attempt, position: int, answer: object | DontKnow,
     """Grade and store the answer at ``position``; the same answer twice changes nothing.
 
     Raises AttemptClosed after the deadline (finishing the attempt, committed) or after submission,
-    and AnswerError for a malformed answer (nothing is stored).
+    and AnswerError for a malformed answer (nothing is stored). An adaptive answer is final, so
+    repeating one returns the first result even once the attempt is over (a retry after a lost
+    connection must not fail on the answer that finished the test).
     """
+    replay = _adaptive_replay(attempt, position)
+    if replay is not None:
+        return replay
     attempt_require_open(attempt=attempt, now=now)
     with transaction.atomic():
         locked = _lock(attempt)
@@ -209,6 +214,13 @@ def response_save(*, attempt: Attempt, position: int, answer: object | DontKnow,
         attempt_require_open(attempt=attempt, now=now)
         raise AttemptClosed(attempt, ALREADY_SUBMITTED)
     return result
+
+
+def _adaptive_replay(attempt: Attempt, position: int) -> SaveResult | None:
+    if attempt.assessment.kind != Assessment.Kind.ADAPTIVE:
+        return None
+    existing = Response.objects.filter(slot__attempt=attempt, slot__position=position).first()
+    return None if existing is None else SaveResult(existing, changed=False)
 
 
 def _accepts_answers(attempt: Attempt, now: datetime) -> bool:

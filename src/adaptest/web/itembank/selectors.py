@@ -38,8 +38,13 @@ def item_responses(*, bank: Bank | None = None) -> ItemResponses:
 
     "I don't know yet" and partly correct answers score 0. Should an attempt hold the same item
     twice, its first response (lowest position) is kept, as a response file keeps the first line.
+    Answers in a fixed-form attempt still in progress can change, so they wait for its end; adaptive
+    answers are final when given.
     """
-    responses = Response.objects.all()
+    responses = Response.objects.exclude(
+        slot__attempt__status=Attempt.Status.IN_PROGRESS,
+        slot__attempt__assessment__kind=Assessment.Kind.FIXED,
+    )
     if bank is not None:
         responses = responses.filter(slot__item_version__item__bank=bank)
     rows = responses.order_by("slot__attempt_id", "slot__position").values_list(
@@ -195,14 +200,37 @@ def _classical_by_item(bank: Bank | None) -> dict[int, tuple[int, float | None, 
 
 
 def _exposure_by_item(bank: Bank | None) -> dict[int, float]:
-    """Item pk → share of the bank's attempts that were shown the item (any version)."""
-    attempts = Attempt.objects.all() if bank is None else Attempt.objects.filter(assessment__bank=bank)
-    total = attempts.count()
-    if total == 0:
-        return {}
-    slots = AttemptItem.objects.filter(attempt__in=attempts)
-    seen = slots.values("item_version__item_id").annotate(n=Count("attempt_id", distinct=True))
-    return {row["item_version__item_id"]: row["n"] / total for row in seen}
+    """Item pk → share of adaptive attempts that showed the item, as exposure control counts it.
+
+    The denominator is the attempts at adaptive assessments whose blueprint covers the item's domain:
+    those are the attempts that could have drawn it. Fixed forms are left out — there every taker of a
+    form sees all of its items, by design.
+    """
+    adaptive = Assessment.objects.filter(kind=Assessment.Kind.ADAPTIVE)
+    if bank is not None:
+        adaptive = adaptive.filter(bank=bank)
+    attempts = dict(
+        Attempt.objects.filter(assessment__in=adaptive)
+        .values_list("assessment_id")
+        .annotate(n=Count("id"))
+        .values_list("assessment_id", "n")
+    )
+    domains = {a.pk: set(a.blueprint) for a in adaptive if attempts.get(a.pk)}
+    shown = (
+        AttemptItem.objects.filter(attempt__assessment_id__in=domains)
+        .values("item_version__item_id", "item_version__domain")
+        .annotate(n=Count("attempt_id", distinct=True))
+    )
+    counts: dict[int, int] = defaultdict(int)
+    item_domain: dict[int, str] = {}
+    for row in shown:
+        pk = row["item_version__item_id"]
+        counts[pk] += row["n"]
+        item_domain[pk] = row["item_version__domain"]
+    return {
+        pk: n / sum(attempts[a] for a, covered in domains.items() if item_domain[pk] in covered)
+        for pk, n in counts.items()
+    }
 
 
 def _ratings_by_item(bank: Bank | None) -> dict[int, tuple[float | None, int, tuple[ItemComment, ...]]]:
