@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import redirect_stdout
 from io import StringIO
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from scipy.stats import spearmanr
 
 from adaptest.bank import load_bank
+from adaptest.cli import main as cli
 from adaptest.web.assessments import engine, services
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.itembank.models import Assessment, ItemParameters
@@ -89,13 +91,15 @@ def take(user, assessment, truth: Truth, theta: float, rng: np.random.Generator)
     return attempt
 
 
-def take_many(django_user_model, assessment, truth: Truth, count: int, rng, prefix: str) -> None:  # type: ignore[no-untyped-def]
-    """``count`` distinct users (the retake limit allows 3 attempts each) of abilities θ ~ N(0, 1)."""
+def take_many(
+    django_user_model, assessment, truth: Truth, count: int, rng, prefix: str, mean: float = 0.0
+) -> None:  # type: ignore[no-untyped-def]
+    """``count`` distinct users (the retake limit allows 3 attempts each) of abilities θ ~ N(mean, 1)."""
     users = django_user_model.objects.bulk_create(
         django_user_model(username=f"{prefix}{i}") for i in range(count)
     )
     for user in users:
-        take(user, assessment, truth, float(rng.normal()), rng)
+        take(user, assessment, truth, float(rng.normal(mean)), rng)
 
 
 @pytest.fixture
@@ -127,8 +131,10 @@ def synthetic(tmp_path: Path, db) -> Iterator[tuple[Path, Truth, Assessment]]:  
 
 
 def calibrate(*args: str) -> dict:  # type: ignore[type-arg]
+    """Run `adaptest calibrate --json` (the CLI itself, in this process) and read its report."""
     out = StringIO()
-    call_command("calibrate_items", "--json", *args, stdout=out)
+    with redirect_stdout(out):
+        assert cli.main(["calibrate", "--json", *args]) == 0
     return json.loads(out.getvalue())  # type: ignore[no-any-return]
 
 
@@ -191,6 +197,27 @@ def test_a_pretest_item_with_enough_responses_becomes_scored_and_the_rest_stay_u
     skipped = {row["item_id"] for row in report["skipped"]}
     assert skipped and all(after[item_id] == before[item_id] for item_id in skipped)
     assert report["min_responses"] == 25 and after["alpha-new"][4] == 25
+
+
+def test_a_later_run_with_a_stronger_cohort_stays_on_the_first_runs_scale(
+    history, synthetic, django_user_model, pool_built_once
+) -> None:  # type: ignore[no-untyped-def]
+    first = calibrate("--min-responses", "1")
+    assert first["link"] is None  # the first calibration sets the scale
+    before = parameters()
+    pool_built_once()  # calibrated parameters: build the pool again
+    take_many(django_user_model, synthetic[2], history, 45, np.random.default_rng(12), "strong", mean=1.5)
+
+    second = calibrate("--min-responses", "1")
+
+    link = second["link"]
+    assert link["anchors"] >= 10
+    # Fixing the mixed cohort at N(0, 1) would lower every difficulty by about 0.75; the link adds it back.
+    assert 0.3 < link["intercept"] < 1.2, link
+    after = parameters()
+    anchors = [item_id for item_id in before if before[item_id][2] == ItemParameters.Source.CALIBRATION]
+    shift = np.mean([after[i][1] - before[i][1] for i in anchors])
+    assert abs(shift) < 0.05
 
 
 def test_a_dry_run_reports_the_changes_and_saves_nothing(history) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ leaves pretest: from then on the engine gives it in scored slots. See docs/calib
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
@@ -23,6 +23,8 @@ from adaptest.web.itembank.selectors import ItemResponses, item_responses
 
 #: Starting difficulties are clipped into this range (as the engine's own default start is).
 _START_B = 3.0
+#: Calibrated items a new run must re-estimate before it is linked to the earlier scale.
+MIN_ANCHORS = 10
 
 
 class NoResponses(Exception):
@@ -53,6 +55,20 @@ class SkippedItem:
 
 
 @dataclass(frozen=True)
+class ScaleLink:
+    """How a run's estimates are put back on the earlier scale: θ_old = slope·θ_new + intercept.
+
+    Each run fixes its takers' abilities at N(0, 1); as the takers change, so would the scale, and
+    scores reported before would stop being comparable with scores reported after. The items already
+    calibrated are the anchors: mean/sigma linking matches their new difficulties to their stored ones.
+    """
+
+    anchors: int
+    slope: float
+    intercept: float
+
+
+@dataclass(frozen=True)
 class CalibrationReport:
     persons: int
     items: int
@@ -64,6 +80,7 @@ class CalibrationReport:
     skipped: tuple[SkippedItem, ...]
     dry_run: bool
     calibrated_at: datetime
+    link: ScaleLink | None = None
 
     @property
     def saved(self) -> bool:
@@ -88,6 +105,7 @@ class CalibrationReport:
             "left_pretest": self.left_pretest,
             "changed": [asdict(change) for change in self.changed],
             "skipped": [asdict(item) for item in self.skipped],
+            "link": asdict(self.link) if self.link else None,
         }
 
 
@@ -111,6 +129,9 @@ def items_calibrate(
             raise NoResponses("there are no stored responses to calibrate from")
         parameters = _locked_parameters(gathered.item_pks)
         result = calibrate_2pl(gathered.data, initial_b=_starting_b(gathered, parameters))
+        link = _scale_link(gathered, parameters, result, threshold)
+        if link is not None:
+            result = _on_linked_scale(result, link)
         changed, skipped = _compare(gathered, parameters, result, threshold)
         report = CalibrationReport(
             persons=gathered.data.n_persons,
@@ -123,6 +144,7 @@ def items_calibrate(
             skipped=skipped,
             dry_run=dry_run,
             calibrated_at=now,
+            link=link,
         )
         if report.saved:
             _store(parameters, changed, now)
@@ -136,6 +158,36 @@ def _locked_parameters(item_pks: tuple[int, ...]) -> dict[int, ItemParameters]:
     for item in Item.objects.filter(pk__in=set(item_pks) - set(found)):
         found[item.pk] = ItemParameters(item=item)  # saved only if it gets calibrated values
     return found
+
+
+def _scale_link(
+    gathered: ItemResponses, parameters: dict[int, ItemParameters], result: CalibrationResult, threshold: int
+) -> ScaleLink | None:
+    """Mean/sigma linking on the items calibrated before; None for a first calibration (it sets the scale)."""
+    anchors = [
+        j
+        for j, pk in enumerate(gathered.item_pks)
+        if parameters[pk].source == ItemParameters.Source.CALIBRATION and result.n_responses[j] >= threshold
+    ]
+    if len(anchors) < MIN_ANCHORS:
+        return None
+    old = np.array([parameters[gathered.item_pks[j]].b for j in anchors])
+    new = result.b[anchors]
+    if new.std() == 0:
+        return None
+    slope = float(old.std() / new.std())
+    return ScaleLink(len(anchors), slope, float(old.mean() - slope * new.mean()))
+
+
+def _on_linked_scale(result: CalibrationResult, link: ScaleLink) -> CalibrationResult:
+    """The same estimates expressed on the linked scale (b and its SE stretch, a shrinks)."""
+    return replace(
+        result,
+        a=result.a / link.slope,
+        b=link.slope * result.b + link.intercept,
+        a_se=result.a_se / link.slope,
+        b_se=link.slope * result.b_se,
+    )
 
 
 def _starting_b(gathered: ItemResponses, parameters: dict[int, ItemParameters]) -> np.ndarray:

@@ -55,6 +55,11 @@ class Command(BaseCommand):
             f"{report.responses} responses from {report.persons} attempts to {report.items} items; "
             f"{'converged' if report.converged else 'NOT converged'} after {report.iterations} iterations"
         )
+        if report.link:
+            self.stdout.write(
+                f"linked to the earlier scale through {report.link.anchors} calibrated items: "
+                f"θ_old = {report.link.slope:.3f}·θ_new {report.link.intercept:+.3f}"
+            )
         if report.changed:
             self.stdout.write(_HEADER)
         for change in report.changed:
