@@ -29,6 +29,22 @@ def test_a_token_is_stored_only_as_a_digest(ada) -> None:  # type: ignore[no-unt
     assert token.name == "my laptop" and works(plaintext)
 
 
+def test_last_use_is_recorded_to_the_minute_without_a_write_per_call(ada) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from adaptest.web.accounts.services import api_token_authenticate
+
+    now = timezone.now()
+    token, plaintext = api_token_create(user=ada, name="script", now=now)
+    assert api_token_authenticate(plaintext=plaintext, now=now) == ada
+    assert api_token_authenticate(plaintext=plaintext, now=now + timedelta(seconds=30)) == ada
+    token.refresh_from_db()
+    assert token.last_used_at == now
+    api_token_authenticate(plaintext=plaintext, now=now + timedelta(minutes=2))
+    token.refresh_from_db()
+    assert token.last_used_at == now + timedelta(minutes=2)
+
+
 def test_a_token_needs_a_sensible_name(ada) -> None:  # type: ignore[no-untyped-def]
     for name in ("", "   ", "x" * 81):
         with pytest.raises(TokenNameInvalid):

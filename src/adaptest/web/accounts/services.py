@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from adaptest.web.accounts.models import ApiToken
@@ -41,6 +41,10 @@ def api_token_create(*, user: Any, name: str, now: datetime) -> tuple[ApiToken, 
     return token, plaintext
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+"""A token's "last used" time is kept to the minute, so reading through the API does not write each time."""
+
+
 def api_token_revoke(*, user: Any, token_id: int) -> bool:
     """Delete one of ``user``'s own tokens; False when there is no such token of theirs."""
     deleted, _ = ApiToken.objects.filter(pk=token_id, user=user).delete()
@@ -59,7 +63,8 @@ def api_token_authenticate(*, plaintext: str, now: datetime) -> Any | None:
     token = ApiToken.objects.select_related("user").filter(digest=_digest(plaintext)).first()
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 

@@ -150,6 +150,7 @@ def attempt_figure(request: HttpRequest, attempt_id: int, position: int) -> Http
         raise Http404("No figure.")
     response = HttpResponse(slot.item_version.figure_svg, content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private"  # a question's figure is for this taker, not shared caches
     return response
 
 
