@@ -121,3 +121,12 @@ def cora(db, django_user_model):  # type: ignore[no-untyped-def]
 def dan(db, django_user_model):  # type: ignore[no-untyped-def]
     """An outsider who must never see anyone else's attempts."""
     return _persona(django_user_model, "dan")
+
+
+@pytest.fixture
+def keep_test_connection(monkeypatch):  # type: ignore[no-untyped-def]
+    """A management command closes every connection when it ends; in-process that would close the test's
+    own connection (and, on PostgreSQL, its transaction), so tests that run the CLI keep it open."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)

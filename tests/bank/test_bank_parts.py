@@ -47,6 +47,16 @@ def test_a_skill_defined_twice_across_files_is_reported_at_both_places(bank: Pat
     )
 
 
+def test_an_item_file_may_not_take_a_generator_familys_id(bank: Path) -> None:
+    family_id = sorted(load_bank(DEEP_LEARNING_BANK).families)[0]
+    source = next((bank / "items").rglob("*.yaml"))
+    item_id = source.stem
+    clash = source.with_name(f"{family_id}.yaml")
+    clash.write_text(source.read_text().replace(f"id: {item_id}", f"id: {family_id}", 1))
+    problems = _problems(bank)
+    assert any(f": {family_id}: a generator family has the id of an item file" in p for p in problems)
+
+
 def test_decks_are_checked_for_unknown_skills_and_duplicate_cards(bank: Path) -> None:
     _write(
         bank / "decks" / "zz-test.yaml",

@@ -25,6 +25,8 @@ from adaptest.web.itembank.models import Assessment, ItemParameters
 from adaptest.web.itembank.services import bank_sync
 from tests.web.exam import wrong_answer
 
+pytestmark = pytest.mark.usefixtures("keep_test_connection")  # `adaptest calibrate` runs in this process
+
 DOMAINS = ("alpha", "beta", "gamma", "delta")
 ITEMS_PER_DOMAIN = 12
 SLUG = "synthetic-adaptive"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -119,13 +118,6 @@ def test_the_token_forms_accept_only_post(client, ada) -> None:  # type: ignore[
 
 
 # --- the command line ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def keep_test_connection(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A management command closes every connection when it ends; in-process that would close the test's
-    own connection (and, on PostgreSQL, its transaction), so tests keep it open."""
-    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 def test_the_cli_prints_a_working_token(ada, capsys, keep_test_connection) -> None:  # type: ignore[no-untyped-def]

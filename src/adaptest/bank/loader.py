@@ -71,6 +71,8 @@ def load_bank(root: Path | str) -> Bank:
         raise BankInvalid(out.problems)
     meta, skills = skill_sources(loaded[1], loaded[0], root, out)
     families = load_families(root, meta, out)
+    for shared in sorted(families.keys() & items.keys()):  # one id, one item in the database
+        out.add(root / "generators", 1, shared, "a generator family has the id of an item file")
     decks = load_decks(root, meta, out)
     _check_references(root, meta, readable, out)
     _check_assessments(meta, items, assessments, assessment_docs, out)

@@ -140,12 +140,20 @@ def _add_slot(attempt: Attempt, test: engine.AdaptiveTest, item: Item, *, positi
     AttemptItem.objects.create(
         attempt=attempt,
         position=position,
-        item_version=item.current_version,
+        item_version_id=_version_to_give(item),
         display_seed=secrets.randbelow(2**31),
         scored=not parameters.pretest,
         a=parameters.a,
         b=parameters.b,
     )
+
+
+def _version_to_give(item: Item) -> int | None:
+    """The ItemVersion pk a taker gets: a family's item one of its current variants at random (so takers
+    see different numbers), a hand-written item its current version."""
+    if item.variant_versions:
+        return int(secrets.choice(item.variant_versions))
+    return item.current_version_id
 
 
 def attempt_open(*, user: object, assessment: Assessment, now: datetime) -> Attempt | None:

@@ -24,12 +24,22 @@ class Bank(models.Model):
 
 
 class Item(models.Model):
+    """A bank's item: a hand-written item file, or a generator family whose variants share its parameters."""
+
     bank = models.ForeignKey(Bank, on_delete=models.CASCADE, related_name="items")
     item_id = models.CharField(max_length=80)
     current_version = models.ForeignKey(
         "ItemVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     is_active = models.BooleanField(default=True, help_text="False once the item's file is removed")
+    variant_versions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "a generator family: ItemVersion pks of its current variants, one given to each taker "
+            "(current_version is the first); empty for a hand-written item"
+        ),
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bank", "item_id"], name="unique_item_per_bank")]
