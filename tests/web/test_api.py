@@ -401,6 +401,14 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_finished(ada_ap
     assert Response.objects.count() == 1
 
 
+def test_the_attempt_list_shows_an_attempt_past_its_deadline_as_expired(ada_api, certification) -> None:  # type: ignore[no-untyped-def]
+    attempt = ada_api.start(certification.slug)
+    with time_machine.travel(Attempt.objects.get().deadline + timedelta(seconds=1)):
+        listed = ada_api.get("/attempts").json()
+    assert [(a["id"], a["status"]) for a in listed] == [(attempt["id"], "expired")]
+    assert Attempt.objects.get().status == Attempt.Status.EXPIRED
+
+
 def test_a_start_over_the_retake_limit_is_refused_with_the_next_allowed_time(
     ada, ada_api, certification
 ) -> None:  # type: ignore[no-untyped-def]

@@ -119,7 +119,10 @@ def attempt_start(request: HttpRequest, slug: str) -> Status[s.AttemptOut]:
 def attempt_list(request: HttpRequest) -> list[s.AttemptOut]:
     """Your attempts, newest first."""
     now = timezone.now()
-    return [_attempt_out(a, now) for a in selectors.attempt_list_for_user(user=request.auth)]
+    attempts = list(selectors.attempt_list_for_user(user=request.auth))
+    for attempt in attempts:  # one whose time ran out is finished now, as its detail would be
+        services.attempt_expire_if_due(attempt=attempt, now=now)
+    return [_attempt_out(a, now) for a in attempts]
 
 
 @attempts.get("/{attempt_id}", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_detail")
