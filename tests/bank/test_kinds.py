@@ -130,6 +130,13 @@ def test_numbers_are_read_the_way_people_type_them(typed: object, value: float) 
     assert parse_number(typed) == pytest.approx(value)
 
 
+def test_the_numeric_key_says_how_near_an_answer_must_be() -> None:
+    assert NUMERIC.key_text() == "3850 parameters (answers within ±0.1% count as right)"
+    absolute = item("numeric", answer=0.0971947, tolerance={"absolute": 0.0005})
+    assert absolute.key_text() == "0.0971947 (answers within ±0.0005 count as right)"
+    assert item("numeric", answer=7).key_text() == "7"
+
+
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_a_number_shown_exactly_reads_back_as_the_same_number(value: float) -> None:
     assert parse_number(format_exact(value)) == value

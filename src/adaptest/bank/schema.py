@@ -37,8 +37,19 @@ class Tolerance(Strict):
         """
         if not math.isfinite(given):
             return False
-        bound = max(self.absolute, self.relative * abs(expected), 1e-9 * max(1.0, abs(expected)))
-        return abs(given - expected) <= bound
+        return abs(given - expected) <= self.bound(expected)
+
+    def bound(self, expected: float) -> float:
+        """How far from ``expected`` an answer may be and still count as right."""
+        return max(self.absolute, self.relative * abs(expected), 1e-9 * max(1.0, abs(expected)))
+
+    def describe(self, expected: float) -> str | None:
+        """The accepted margin in words (``±0.0005``, ``±1%``), or None when the answer must be exact."""
+        if self.absolute == 0 and self.relative == 0:
+            return None
+        if self.relative * abs(expected) > self.absolute:
+            return f"±{self.relative * 100:g}%"
+        return f"±{self.absolute:g}"
 
 
 class Figure(Strict):

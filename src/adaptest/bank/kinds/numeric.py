@@ -55,6 +55,13 @@ class NumericItem(GradableItem):
     def key_answer(self) -> float:
         return self.answer
 
+    def key_text(self) -> str:
+        """The key and, when answers near it count too, how near: a learner who typed 0.097 for
+        0.0971947 should see why that was right."""
+        margin = self.tolerance.describe(self.answer)
+        key = self._with_units(self.answer)
+        return f"{key} (answers within {margin} count as right)" if margin else key
+
     def describe_answer(self, answer: float) -> str:
         return self._with_units(answer)
 
