@@ -182,7 +182,7 @@ def history(synthetic, django_user_model, pool_built_once):  # type: ignore[no-u
 
 
 def test_a_pretest_item_with_enough_responses_becomes_scored_and_the_rest_stay_unchanged(
-    history, settings
+    history, settings, pool_built_once
 ) -> None:  # type: ignore[no-untyped-def]
     settings.ADAPTEST_CALIBRATION_MIN_RESPONSES = 25
     before = parameters()
@@ -199,6 +199,10 @@ def test_a_pretest_item_with_enough_responses_becomes_scored_and_the_rest_stay_u
     skipped = {row["item_id"] for row in report["skipped"]}
     assert skipped and all(after[item_id] == before[item_id] for item_id in skipped)
     assert report["min_responses"] == 25 and after["alpha-new"][4] == 25
+    pool_built_once()  # calibrated parameters: the next request builds the pool afresh
+    test = engine.adaptive_test(Assessment.objects.get(slug=SLUG))
+    row = next(i for i, item in enumerate(test.items) if item.item_id == "alpha-new")
+    assert not test.design.pool.pretest[row]  # from now on it is given in scored slots
 
 
 def test_a_later_run_with_a_stronger_cohort_stays_on_the_first_runs_scale(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -194,3 +195,23 @@ def test_answers_of_a_fixed_exam_in_progress_wait_for_its_end_before_calibration
     assert item_responses().data.n_observations == 0
     services.attempt_submit(attempt=attempt, now=now)
     assert item_responses().data.n_observations == 1
+
+
+def test_an_item_with_many_comments_shows_the_newest_ten_and_links_the_rest(
+    ben, taken, django_user_model
+) -> None:  # type: ignore[no-untyped-def]
+    version = ItemVersion.objects.get(item__item_id="beta-03")
+    start = timezone.now()
+    for i in range(12):
+        moment = start + timedelta(minutes=i)
+        ItemRating.objects.create(
+            user=django_user_model.objects.create_user(username=f"c{i}"),
+            item_version=version,
+            stars=3,
+            comment=f"remark number {i:02d}",
+            created_at=moment,
+            updated_at=moment,
+        )
+    html = staff_client(ben).get(URL).content.decode()
+    assert "remark number 11" in html and "remark number 02" in html and "remark number 01" not in html
+    assert reverse("admin:itembank_itemrating_changelist") + "?q=beta-03" in html
