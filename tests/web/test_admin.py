@@ -45,3 +45,23 @@ def test_learners_are_kept_out_of_the_admin(client, dan, page: str) -> None:  # 
     client.force_login(dan)
     response = client.get(reverse(page))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_staff_grant_extra_time_in_the_admin_and_it_lengthens_the_next_attempt(
+    client, ben, ada, certification
+) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.accounts.models import Accommodation
+
+    client.force_login(ben)
+    added = client.post(
+        reverse("admin:accounts_accommodation_add"),
+        {"user": ada.pk, "extra_time_percent": 50, "note": "assessed need"},
+    )
+    assert added.status_code == 302 and Accommodation.objects.get(user=ada).extra_time_percent == 50
+    attempt = attempt_start(user=ada, assessment=certification, now=timezone.now())
+    assert (attempt.deadline - attempt.started_at).total_seconds() == 45 * 60
+    too_much = client.post(
+        reverse("admin:accounts_accommodation_change", args=[Accommodation.objects.get().pk]),
+        {"user": ada.pk, "extra_time_percent": 900},
+    )
+    assert too_much.status_code == 200 and Accommodation.objects.get().extra_time_percent == 50
