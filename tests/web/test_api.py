@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -463,3 +466,15 @@ def test_the_api_docs_are_served_as_html(client) -> None:  # type: ignore[no-unt
     page = response.content.decode()
     assert "/api/openapi.json" in page
     assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn" not in page.lower()  # works offline
+
+
+SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
+
+
+def test_the_openapi_document_matches_its_snapshot(client) -> None:  # type: ignore[no-untyped-def]
+    """Any change to the API's schemas shows up here; after a deliberate change, rewrite the snapshot
+    with ADAPTEST_UPDATE_SNAPSHOTS=1 and review its diff like code."""
+    document = client.get("/api/openapi.json").json()
+    if os.environ.get("ADAPTEST_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    assert document == json.loads(SNAPSHOT.read_text()), "the API changed: see this test's docstring"
