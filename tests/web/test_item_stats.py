@@ -180,6 +180,11 @@ def test_exposure_counts_only_the_adaptive_attempts_that_could_draw_the_item(ada
     assert rows[first].exposure == 1.0  # one adaptive attempt, and it showed the item
     fixed_only = set(certification.forms["A"]) - {first}
     assert fixed_only and all(rows[item_id].exposure is None for item_id in fixed_only)
+    skills = Assessment.objects.get(slug="dl-skills-assessment")
+    dropped = adaptive.slots.get(position=1).item_version.domain
+    skills.blueprint = {d: n for d, n in skills.blueprint.items() if d != dropped}
+    skills.save()
+    assert {row.item_id: row for row in item_statistics()}[first].exposure is None  # no longer drawable
 
 
 def test_answers_of_a_fixed_exam_in_progress_wait_for_its_end_before_calibration(ada, shipped_bank) -> None:  # type: ignore[no-untyped-def]

@@ -227,10 +227,12 @@ def _exposure_by_item(bank: Bank | None) -> dict[int, float]:
         pk = row["item_version__item_id"]
         counts[pk] += row["n"]
         item_domain[pk] = row["item_version__domain"]
-    return {
-        pk: n / sum(attempts[a] for a, covered in domains.items() if item_domain[pk] in covered)
-        for pk, n in counts.items()
-    }
+    exposure = {}
+    for pk, n in counts.items():
+        could_draw = sum(attempts[a] for a, covered in domains.items() if item_domain[pk] in covered)
+        if could_draw:  # zero once a blueprint dropped the item's domain: no current rate to report
+            exposure[pk] = n / could_draw
+    return exposure
 
 
 def _ratings_by_item(bank: Bank | None) -> dict[int, tuple[float | None, int, tuple[ItemComment, ...]]]:
