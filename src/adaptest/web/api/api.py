@@ -23,6 +23,7 @@ from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.answer_forms import answer_from_fields
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.assessments.selectors import AttemptResult, QuestionPage, ReviewEntry, SkillFeedback
+from adaptest.web.core.http import figure_response
 from adaptest.web.itembank.models import Assessment
 from adaptest.web.itembank.selectors import assessment_list_active
 
@@ -94,7 +95,7 @@ _register_error_handlers(api)
 @assessments.get("", response=list[s.AssessmentOut], url_name="assessment_list")
 def assessment_list(request: HttpRequest) -> list[s.AssessmentOut]:
     """Assessments you can take now."""
-    return [_assessment_out(a) for a in assessment_list_active()]
+    return [s.AssessmentOut.model_validate(a) for a in assessment_list_active()]  # by attribute names
 
 
 @assessments.post(
@@ -151,10 +152,7 @@ def attempt_figure(request: HttpRequest, attempt_id: int, position: int) -> Http
     slot = selectors.attempt_slot(attempt=_own_attempt(request, attempt_id), position=position)
     if not slot.item_version.figure_svg:
         raise Http404("No figure.")
-    response = HttpResponse(slot.item_version.figure_svg, content_type="image/svg+xml")
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response["Cache-Control"] = "private"  # a question's figure is for this taker, not shared caches
-    return response
+    return figure_response(slot.item_version.figure_svg)
 
 
 @attempts.post(
@@ -208,10 +206,6 @@ def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     return selectors.attempt_get_for_user(user=request.auth, attempt_id=attempt_id)
 
 
-def _is_adaptive(attempt: Attempt) -> bool:
-    return attempt.assessment.kind == Assessment.Kind.ADAPTIVE
-
-
 def _require_open(attempt: Attempt, now: datetime) -> None:
     if services.attempt_expire_if_due(attempt=attempt, now=now) or not attempt.is_open:
         raise services.AttemptClosed(attempt, FINISHED)
@@ -221,7 +215,7 @@ def _viewable_position(attempt: Attempt, asked: int | None) -> int:
     """The adaptive test shows only its newest question; a fixed exam any of its positions."""
     if asked is None:
         return attempt.current_position
-    if _is_adaptive(attempt) and asked != attempt.current_position:
+    if attempt.assessment.is_adaptive and asked != attempt.current_position:
         raise services.AssessmentError(services.NO_GOING_BACK)
     if not attempt.slots.filter(position=asked).exists():
         raise Http404("No such question.")
@@ -242,18 +236,6 @@ def _raw_answer(slot: AttemptItem, answer: s.AnyAnswer) -> object:
     if raw is None:
         raise AnswerError(NOTHING_SENT)
     return raw
-
-
-def _assessment_out(assessment: Assessment) -> s.AssessmentOut:
-    return s.AssessmentOut(
-        slug=assessment.slug,
-        title=assessment.title,
-        description=assessment.description,
-        kind=assessment.kind,
-        time_limit_seconds=assessment.time_limit_seconds,
-        question_count=assessment.question_count,
-        pass_mark=assessment.pass_mark,
-    )
 
 
 def _attempt_out(attempt: Attempt, now: datetime) -> s.AttemptOut:

@@ -55,11 +55,6 @@ class AdaptiveTest:
     design: TestDesign
     positions: dict[int, int]  # Item pk -> row of the pool
 
-    @property
-    def planned_length(self) -> int:
-        """Scored items plus pretest slots: the N of "Question k of about N"."""
-        return self.design.length + len(self.design.pretest_positions)
-
     def index_of(self, item_pk: int) -> int | None:
         return self.positions.get(item_pk)
 

@@ -20,6 +20,7 @@ from adaptest.bank.kinds.numbers import format_number
 from adaptest.bank.outcome import DONT_KNOW, FeedbackPart, Remark, Role
 from adaptest.psychometrics import percentile
 from adaptest.web.assessments.answer_forms import Fields, fields_from_answer, widget_context
+from adaptest.web.assessments.engine import CUTS, SCALE
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.itembank.models import Assessment, Bank, ItemRating, ItemVersion
 
@@ -108,7 +109,7 @@ def question_page(
         for s in slots
         if _response(s) is not None
     }
-    adaptive = attempt.assessment.kind == Assessment.Kind.ADAPTIVE
+    adaptive = attempt.assessment.is_adaptive
     return QuestionPage(
         slot=slot,
         item=item,
@@ -117,15 +118,14 @@ def question_page(
         answered=answered,
         remaining_seconds=max(0, int((attempt.deadline - now).total_seconds())),
         adaptive=adaptive,
-        planned=_planned_length(attempt) if adaptive else len(slots),
+        planned=_planned_length(attempt, slots) if adaptive else len(slots),
     )
 
 
-def _planned_length(attempt: Attempt) -> int:
-    """Scored questions by the blueprint plus pretest slots already given or still possible."""
-    scored = attempt.assessment.question_count
-    pretest_given = attempt.slots.filter(scored=False).count()
-    return max(scored + pretest_given, attempt.slots.count())
+def _planned_length(attempt: Attempt, slots: list[AttemptItem]) -> int:
+    """Scored questions by the blueprint plus the pretest questions given so far."""
+    pretest_given = sum(not s.scored for s in slots)
+    return max(attempt.assessment.question_count + pretest_given, len(slots))
 
 
 def _response(slot: AttemptItem) -> Response | None:
@@ -272,11 +272,13 @@ CHART = {"width": 600, "left": 190, "right": 20, "row": 44, "top": 30}
 
 
 def score_chart(report: dict[str, Any]) -> dict[str, Any]:
-    """Positions for an SVG chart of domain scores with 90% bands and the level cuts (0–300 scale)."""
+    """Positions for an SVG chart of domain scores with 90% bands and the level cuts on the engine's
+    reporting scale (0–300)."""
     span = CHART["width"] - CHART["left"] - CHART["right"]
+    low, high = SCALE.low, SCALE.high
 
     def x(score: float) -> float:
-        return round(CHART["left"] + span * max(0.0, min(300.0, score)) / 300.0, 1)
+        return round(CHART["left"] + span * (max(low, min(high, score)) - low) / (high - low), 1)
 
     rows = [
         ChartRow(
@@ -290,12 +292,13 @@ def score_chart(report: dict[str, Any]) -> dict[str, Any]:
         )
         for i, d in enumerate(report["domains"])
     ]
-    cuts = [x(150 + 50 * cut) for cut in (-0.43, 0.43)]
+    cut_scores = [float(score) for score in SCALE.score(CUTS.cuts)]
     height = CHART["top"] + len(rows) * CHART["row"] + 10
     ticks = [{"x": x(v), "label": v} for v in (0, 100, 200, 300)]
     return {
         "rows": rows,
-        "cuts": cuts,
+        "cuts": [x(score) for score in cut_scores],
+        "cut_scores": cut_scores,
         "height": height,
         "width": CHART["width"],
         "ticks": ticks,

@@ -87,7 +87,7 @@ def attempt_start(
                 deadline=now + _time_allowed(user, assessment),
                 self_initiated=self_initiated,
             )
-            if assessment.kind == Assessment.Kind.ADAPTIVE:
+            if assessment.is_adaptive:
                 _start_adaptive(attempt)
             else:
                 _start_fixed(attempt)
@@ -210,7 +210,7 @@ def response_save(*, attempt: Attempt, position: int, answer: object | DontKnow,
     connection must not fail on the answer that finished the test).
     """
     replay = _adaptive_replay(attempt, position)
-    if replay is not None:
+    if replay is not None:  # checked before the open check: it holds after the attempt ended too
         return replay
     attempt_require_open(attempt=attempt, now=now)
     with transaction.atomic():
@@ -225,7 +225,8 @@ def response_save(*, attempt: Attempt, position: int, answer: object | DontKnow,
 
 
 def _adaptive_replay(attempt: Attempt, position: int) -> SaveResult | None:
-    if attempt.assessment.kind != Assessment.Kind.ADAPTIVE:
+    """The first result of an adaptive answer already given at ``position`` (answers are final)."""
+    if not attempt.assessment.is_adaptive:
         return None
     existing = Response.objects.filter(slot__attempt=attempt, slot__position=position).first()
     return None if existing is None else SaveResult(existing, changed=False)
@@ -236,7 +237,7 @@ def _accepts_answers(attempt: Attempt, now: datetime) -> bool:
 
 
 def _store(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
-    if attempt.assessment.kind == Assessment.Kind.ADAPTIVE:
+    if attempt.assessment.is_adaptive:
         return _store_adaptive(attempt, position, answer, now)
     return _store_answer(attempt, position, answer, now)
 
@@ -244,14 +245,13 @@ def _store(attempt: Attempt, position: int, answer: object | DontKnow, now: date
 def _store_adaptive(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
     """Answers are final: a repeat returns the first result; only the newest question takes one.
 
-    Storing an answer chooses the next question in the same transaction, or finishes the attempt.
+    A question is added only once the one before it is answered, so every position but the newest
+    already has its answer (a replay). Storing an answer chooses the next question in the same
+    transaction, or finishes the attempt.
     """
-    slot = attempt.slots.select_related("item_version").get(position=position)
-    existing = Response.objects.filter(slot=slot).first()
-    if existing is not None:
-        return SaveResult(existing, changed=False)
-    if attempt.slots.filter(position__gt=position).exists():
-        raise AssessmentError(NO_GOING_BACK)
+    replay = _adaptive_replay(attempt, position)  # again under the lock: a twin request may have won
+    if replay is not None:
+        return replay
     result = _store_answer(attempt, position, answer, now)
     test = engine.adaptive_test(attempt.assessment)
     following = engine.next_item(test, engine.session_state(test, attempt))
@@ -313,16 +313,9 @@ def item_rate(*, attempt: Attempt, position: int, stars: int, comment: str, now:
     if not 1 <= stars <= 5:
         raise AssessmentError("Choose from 1 to 5 stars.")
     version = attempt.slots.get(position=position).item_version
+    given = {"stars": stars, "comment": comment.strip()[:2000], "updated_at": now}
     rating, _ = ItemRating.objects.update_or_create(
-        user=attempt.user,
-        item_version=version,
-        defaults={"stars": stars, "comment": comment.strip()[:2000], "updated_at": now},
-        create_defaults={
-            "stars": stars,
-            "comment": comment.strip()[:2000],
-            "updated_at": now,
-            "created_at": now,
-        },
+        user=attempt.user, item_version=version, defaults=given, create_defaults={**given, "created_at": now}
     )
     return rating
 
@@ -349,7 +342,7 @@ def _finish(
     scored = Response.objects.filter(slot__attempt=attempt, slot__scored=True)
     total = scored.aggregate(total=Sum("score"))["total"] or 0.0
     count = attempt.slots.filter(scored=True).count()
-    if attempt.assessment.kind == Assessment.Kind.ADAPTIVE:
+    if attempt.assessment.is_adaptive:
         test = test or engine.adaptive_test(attempt.assessment)
         attempt.report = engine.attempt_report(test, engine.session_state(test, attempt))
     attempt.score = total / count if count else 0.0

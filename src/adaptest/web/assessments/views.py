@@ -14,9 +14,10 @@ from adaptest.bank import DONT_KNOW, AnswerError
 from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.answer_forms import answer_from_fields, fields_from_post
 from adaptest.web.assessments.models import Attempt, AttemptItem
+from adaptest.web.core.http import figure_response
 from adaptest.web.itembank.models import Assessment, Bank
 
-TIME_UP = "Time is up. Your exam was submitted with the answers you saved before the deadline."
+TIME_UP = "Time is up. The attempt was finished with the answers you saved before the deadline."
 
 
 def _attempt_or_404(request: HttpRequest, attempt_id: int) -> Attempt:
@@ -79,17 +80,13 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
     count = attempt.slots.count()
     if not 1 <= position <= count:
         raise Http404("No such question.")
-    if _is_adaptive(attempt) and request.method == "GET" and position != count:
+    if attempt.assessment.is_adaptive and request.method == "GET" and position != count:
         return redirect(_question_url(attempt, count))  # answers are final: no going back
     if request.method == "POST":
         return _save_and_move(request, attempt, position, count)
     services.attempt_visit(attempt=attempt, position=position)
     page = selectors.question_page(attempt=attempt, position=position, now=now)
     return render(request, "assessments/question.html", {"attempt": attempt, "page": page})
-
-
-def _is_adaptive(attempt: Attempt) -> bool:
-    return attempt.assessment.kind == Assessment.Kind.ADAPTIVE
 
 
 NOTHING_ENTERED = "Enter an answer, or choose “I don't know yet” to move on."
@@ -107,7 +104,7 @@ def _save_and_move(request: HttpRequest, attempt: Attempt, position: int, count:
             slot = selectors.attempt_slot(attempt=attempt, position=position)
             item = slot.item_version.parsed
             answer = answer_from_fields(item, item.presentation(slot.display_seed), fields)
-            if answer is None and _is_adaptive(attempt):
+            if answer is None and attempt.assessment.is_adaptive:
                 raise AnswerError(NOTHING_ENTERED)
             if answer is not None:
                 services.response_save(attempt=attempt, position=position, answer=answer, now=timezone.now())
@@ -121,7 +118,7 @@ def _save_and_move(request: HttpRequest, attempt: Attempt, position: int, count:
         page = selectors.question_page(attempt=attempt, position=position, now=timezone.now(), fields=fields)
         context = {"attempt": attempt, "page": page, "error": str(error)}
         return render(request, "assessments/question.html", context, status=422)
-    if _is_adaptive(attempt):
+    if attempt.assessment.is_adaptive:
         attempt.refresh_from_db()
         return redirect("attempt", attempt_id=attempt.pk)  # the next question, or the result
     return redirect(_destination(attempt, action, position, count))
@@ -188,11 +185,7 @@ def figure(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
     slot = attempt.slots.select_related("item_version").filter(position=position).first()
     if slot is None or not slot.item_version.figure_svg:
         raise Http404("No figure.")
-    response = HttpResponse(slot.item_version.figure_svg, content_type="image/svg+xml")
-    # Shown through <img>, an SVG cannot run scripts; the CSP also covers opening it directly.
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return figure_response(slot.item_version.figure_svg)
 
 
 @login_required

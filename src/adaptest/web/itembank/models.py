@@ -102,6 +102,10 @@ class Assessment(models.Model):
         return self.title
 
     @property
+    def is_adaptive(self) -> bool:
+        return self.kind == self.Kind.ADAPTIVE
+
+    @property
     def question_count(self) -> int:
         if self.kind == self.Kind.FIXED:
             return len(next(iter(self.forms.values()), []))

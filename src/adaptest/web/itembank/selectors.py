@@ -119,6 +119,11 @@ ITEM_STATS_SORTS = (
 _SORT_FIELD = {"item": "item_id", "rating": "mean_rating"}
 
 
+def item_stats_sort(sort: str) -> str:
+    """``sort`` if it names a column of ``ITEM_STATS_SORTS`` (with an optional leading ``-``), else "item"."""
+    return sort if sort.lstrip("-") in ITEM_STATS_SORTS else "item"
+
+
 def item_statistics(
     *, bank: Bank | None = None, sort: str = "item", flagged_only: bool = False
 ) -> list[ItemStats]:
@@ -256,10 +261,8 @@ def _finite(value: float) -> float | None:
 
 
 def _sorted(rows: list[ItemStats], sort: str) -> list[ItemStats]:
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key not in ITEM_STATS_SORTS:
-        key, descending = "item", False
+    sort = item_stats_sort(sort)
+    descending, key = sort.startswith("-"), sort.lstrip("-")
     attribute = _SORT_FIELD.get(key, key)
 
     def value(row: ItemStats) -> Any:

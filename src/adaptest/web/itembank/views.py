@@ -44,9 +44,7 @@ def staff_required(view: View) -> View:
 
 @staff_required
 def item_stats(request: HttpRequest) -> HttpResponse:
-    sort = request.GET.get("sort", "item")
-    if sort.lstrip("-") not in selectors.ITEM_STATS_SORTS:
-        sort = "item"
+    sort = selectors.item_stats_sort(request.GET.get("sort", "item"))
     flagged = request.GET.get("flagged") == "1"
     rows = selectors.item_statistics(sort=sort, flagged_only=flagged)
     context = {
