@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export ADAPTEST_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install run test test-sqlite test-postgres lint bench bench-http clean
 
 install: $(STAMP)
 
@@ -40,6 +40,13 @@ lint: install
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks.run
+
+# The JSON API under load on gunicorn + PostgreSQL (drops and recreates BENCH_HTTP_DATABASE_URL, default
+# database adaptest_bench), then kill -9 mid-run; about 8 min, BENCH_HTTP_SMOKE=1 for under 2 min.
+# Flags: make bench-http BENCH_HTTP_ARGS="--workers 2". See docs/benchmarks.md.
+bench-http: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m benchmarks.bench_http $(BENCH_HTTP_ARGS)
 
 clean:
 	rm -rf $(VENV) data test-artifacts .pytest_cache .mypy_cache .ruff_cache
