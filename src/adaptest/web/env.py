@@ -50,6 +50,21 @@ def strings(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+"""The periods a rate may be given in: ``5/m`` is five per minute, ``100/h`` a hundred per hour."""
+
+
+def rate(name: str, default: str) -> tuple[int, int]:
+    """A rate such as ``600/m``: (how many, per how many seconds)."""
+    raw = os.environ.get(name) or default
+    count, _, period = raw.strip().partition("/")
+    if not (count.isascii() and count.isdigit() and int(count) > 0 and period in RATE_PERIODS):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: write how many per s, m, h or d, such as 600/m or 10/h"
+        )
+    return int(count), RATE_PERIODS[period]
+
+
 def path(name: str, default: Path) -> Path:
     return Path(os.environ.get(name) or default).expanduser().resolve()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,17 +31,20 @@ INSTALLED_APPS = [
     "adaptest.web.itembank",
     "adaptest.web.assessments",
     "ninja",  # serves the API docs' Swagger UI from our own static files, not from a CDN
+    "axes",  # log-in lock-out (see "Abuse resistance" below)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "adaptest.web.core.middleware.RefuseUnstorableText",  # NUL and lone surrogates: 400 before any view
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a locked-out log-in into its page
 ]
 
 ROOT_URLCONF = "adaptest.web.urls"
@@ -71,6 +75,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every app server: a table in the database (made by `migrate`, see core/apps.py).
+# It holds the rate-limit counters, which a second server must see (DESIGN §8).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "adaptest_cache",
+        # Culling starts past MAX_ENTRIES and would drop live counters, so keep it far above the number of
+        # clients seen within the longest rate period (expired rows are removed first).
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -80,6 +96,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    "adaptest.web.accounts.backends.LoginLockout",  # django-axes: refuses a locked-out log-in first
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.string("ADAPTEST_TIME_ZONE", "UTC")
@@ -101,6 +121,23 @@ ADAPTEST_RETAKE_WINDOW_DAYS = env.integer("ADAPTEST_RETAKE_WINDOW_DAYS", 90, min
 ADAPTEST_PERCENTILE_MIN_TAKERS = env.integer("ADAPTEST_PERCENTILE_MIN_TAKERS", 30, minimum=1)
 # `adaptest calibrate` replaces an item's parameters (and ends its pretest) from this many responses on.
 ADAPTEST_CALIBRATION_MIN_RESPONSES = env.integer("ADAPTEST_CALIBRATION_MIN_RESPONSES", 100, minimum=1)
+
+# Abuse resistance (docs/configuration.md). Rates are "how many/period" with period s, m, h or d; each
+# refusal is a 429 with Retry-After. The JSON API: per user, high enough for any person or benchmark taker.
+ADAPTEST_API_THROTTLE = env.rate("ADAPTEST_API_THROTTLE", "600/m")
+ADAPTEST_SIGNUP_THROTTLE = env.rate("ADAPTEST_SIGNUP_THROTTLE", "10/h")  # accounts created per address
+ADAPTEST_TOKEN_THROTTLE = env.rate("ADAPTEST_TOKEN_THROTTLE", "10/h")  # tokens created on the page, per user
+ADAPTEST_MAX_TOKENS = env.integer("ADAPTEST_MAX_TOKENS", 10, minimum=1)  # API tokens one user may hold
+# Behind N trusted reverse proxies, the client's address is the N-th from the right in X-Forwarded-For.
+ADAPTEST_PROXY_COUNT = env.integer("ADAPTEST_PROXY_COUNT", 0)
+# Log-in lock-out (django-axes, pages and admin): this many failures for one username from one address
+# pause its log-ins for the cool-off; each attempt during the pause starts the cool-off again.
+AXES_FAILURE_LIMIT = env.integer("ADAPTEST_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("ADAPTEST_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "adaptest.web.core.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "adaptest.web.accounts.views.locked_out"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("ADAPTEST_SECURE_COOKIES", not DEBUG)

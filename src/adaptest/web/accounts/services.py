@@ -11,6 +11,10 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
 from adaptest.web.accounts.models import ApiToken
 
 PREFIX_LENGTH = 8
@@ -19,8 +23,16 @@ PREFIX_LENGTH = 8
 TOKEN_NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length or 80
 
 
-class TokenNameInvalid(ValueError):
-    """The name given to a new token is empty or too long; the message is shown as it is."""
+class TokenRefused(ValueError):
+    """A new token cannot be created; the message is shown as it is (page and command line)."""
+
+
+class TokenNameInvalid(TokenRefused):
+    """The name given to a new token is empty or too long."""
+
+
+class TokenLimitReached(TokenRefused):
+    """The user already has as many tokens as anyone may (``ADAPTEST_MAX_TOKENS``)."""
 
 
 def _digest(plaintext: str) -> str:
@@ -28,16 +40,28 @@ def _digest(plaintext: str) -> str:
 
 
 def api_token_create(*, user: Any, name: str, now: datetime) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; returns the stored row and the plaintext (never stored)."""
+    """Create a token for ``user``; returns the stored row and the plaintext (never stored).
+
+    Nobody holds more than ``ADAPTEST_MAX_TOKENS`` tokens: the user's row is locked while counting, so
+    two requests at once cannot both take the last place.
+    """
     name = " ".join(name.split())
     if not name:
         raise TokenNameInvalid("Give the token a name, such as the script or machine that uses it.")
     if len(name) > TOKEN_NAME_MAX_LENGTH:
         raise TokenNameInvalid(f"Keep the name under {TOKEN_NAME_MAX_LENGTH} characters.")
-    plaintext = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=plaintext[:PREFIX_LENGTH], digest=_digest(plaintext), created_at=now
-    )
+    limit: int = settings.ADAPTEST_MAX_TOKENS
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if ApiToken.objects.filter(user=user).count() >= limit:
+            raise TokenLimitReached(
+                f"You already have {limit} API tokens, the most anyone may have. "
+                "Revoke one you no longer use, then create the new one."
+            )
+        plaintext = secrets.token_urlsafe(32)
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=plaintext[:PREFIX_LENGTH], digest=_digest(plaintext), created_at=now
+        )
     return token, plaintext
 
 
@@ -68,4 +92,11 @@ def api_token_authenticate(*, plaintext: str, now: datetime) -> Any | None:
     return token.user
 
 
-__all__ = ["TokenNameInvalid", "api_token_authenticate", "api_token_create", "api_token_revoke"]
+__all__ = [
+    "TokenLimitReached",
+    "TokenNameInvalid",
+    "TokenRefused",
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+]

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -15,6 +18,16 @@ from django.views.decorators.http import require_POST
 from adaptest.web.accounts import services
 from adaptest.web.accounts.forms import SignupForm
 from adaptest.web.accounts.models import ApiToken
+from adaptest.web.core.throttling import (
+    client_ip,
+    describe_wait,
+    rate_limit_wait,
+    retry_after,
+    throttled_page,
+)
+
+TOO_MANY_SIGNUPS = "Too many accounts were created from your address recently."
+TOO_MANY_TOKENS = "You created too many API tokens recently."
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -24,11 +37,37 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(next_url or "home")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user)
-        return redirect(next_url or "home")
+    if request.method == "POST":
+        # Only accounts actually created count against the address; a mistyped password does not.
+        address, rate = client_ip(request), settings.ADAPTEST_SIGNUP_THROTTLE
+        wait = rate_limit_wait(scope="signup", ident=address, rate=rate, consume=False)
+        if wait is not None:
+            return throttled_page(request, wait=wait, what=TOO_MANY_SIGNUPS)
+        if form.is_valid():
+            user = form.save()
+            rate_limit_wait(scope="signup", ident=address, rate=rate)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url or "home")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """What django-axes answers (settings.AXES_LOCKOUT_CALLABLE) to a log-in while it is locked out.
+
+    Every attempt during the lock-out starts the cool-off again, so the wait is the whole cool-off.
+    """
+    cool_off: timedelta = get_cool_off(request) or timedelta(0)
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "username": (credentials or {}).get("username") or request.POST.get("username", ""),
+        "wait": describe_wait(cool_off.total_seconds()),
+        "until": timezone.now() + cool_off,
+    }
+    page = render(request, "registration/locked_out.html", context, status=429)
+    page["Retry-After"] = retry_after(cool_off.total_seconds())
+    return page
 
 
 @login_required
@@ -37,8 +76,9 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 def _account_page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "accounts/account.html", {"tokens": tokens, **extra}, status=status)
+    tokens = list(ApiToken.objects.filter(user=request.user))
+    context = {"tokens": tokens, "max_tokens": settings.ADAPTEST_MAX_TOKENS, **extra}
+    return render(request, "accounts/account.html", context, status=status)
 
 
 @never_cache  # the page carries the new token in clear: no cache may keep it
@@ -46,10 +86,19 @@ def _account_page(request: HttpRequest, status: int = 200, **extra: Any) -> Http
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "")
+    user_id, rate = str(request.user.pk), settings.ADAPTEST_TOKEN_THROTTLE
+    wait = rate_limit_wait(scope="token", ident=user_id, rate=rate, consume=False)
+    if wait is not None:
+        page = _account_page(
+            request, status=429, error=f"{TOO_MANY_TOKENS} Try again in {describe_wait(wait)}."
+        )
+        page["Retry-After"] = retry_after(wait)
+        return page
     try:
         token, plaintext = services.api_token_create(user=request.user, name=name, now=timezone.now())
-    except services.TokenNameInvalid as invalid:
-        return _account_page(request, status=422, error=str(invalid), name=name)
+    except services.TokenRefused as refused:
+        return _account_page(request, status=422, error=str(refused), name=name)
+    rate_limit_wait(scope="token", ident=user_id, rate=rate)
     # Rendered, not redirected: the plaintext must not travel through the session or a URL.
     return _account_page(request, new_token=token, plaintext=plaintext)
 

@@ -6,14 +6,19 @@ Domain errors become HTTP responses in one place (``_register_error_handlers``).
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, get_type_hints
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Router, Status
+from ninja.constants import NOT_SET
+from ninja.errors import Throttled
 from ninja.operation import Operation
 
 from adaptest.bank import DONT_KNOW, AnswerError
@@ -24,6 +29,7 @@ from adaptest.web.assessments.answer_forms import answer_from_fields
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.assessments.selectors import AttemptResult, QuestionPage, ReviewEntry, SkillFeedback
 from adaptest.web.core.http import figure_response
+from adaptest.web.core.throttling import ApiRateLimit, describe_wait, retry_after
 from adaptest.web.itembank.models import Assessment
 from adaptest.web.itembank.selectors import assessment_list_active
 
@@ -46,12 +52,53 @@ api = AdaptestApi(
     description="Take Adaptest assessments from a script. Authenticate with `Authorization: Bearer <token>` "
     "(create a token on your account page or with `adaptest token create USERNAME`). See docs/api.md.",
     auth=PersonalToken(),
+    throttle=ApiRateLimit(),  # ADAPTEST_API_THROTTLE per user; counters in the shared cache
     urls_namespace="api",
 )
-assessments = Router(tags=["assessments"])
-attempts = Router(tags=["attempts"])
 
 ERRORS: dict[int | str, Any] = {404: s.ErrorOut, 409: s.ConflictOut}
+
+ANY_REQUEST: dict[int, Any] = {400: s.ErrorOut, 401: s.ErrorOut, 429: s.ThrottledOut}
+"""What any request can be answered: unstorable text (core.middleware), no valid token, too many requests."""
+
+
+def declared_responses(path: str, view_func: Callable[..., Any], response: Any) -> dict[int | str, Any]:
+    """An operation's responses as the OpenAPI document states them: its own, and the errors it can meet.
+
+    Besides ``ANY_REQUEST``: a path naming something (``{slug}``, ``{attempt_id}``) can be 404, and a
+    parameter or body that must be parsed (anything but plain text) can be 422. Domain refusals (403,
+    409) are each operation's own, declared where it is.
+    """
+    declared: dict[int | str, Any] = dict(response) if isinstance(response, dict) else {200: response}
+    hints = get_type_hints(view_func)
+    parsed = [name for name in inspect.signature(view_func).parameters if name != "request"]
+    if "{" in path:
+        declared.setdefault(404, s.ErrorOut)
+    if any(hints.get(name) is not str for name in parsed):
+        declared.setdefault(422, s.ValidationErrorOut)
+    for status, schema in ANY_REQUEST.items():
+        declared.setdefault(status, schema)
+    return declared
+
+
+class AdaptestRouter(Router):
+    """A router whose every operation declares the errors it can give (``declared_responses``)."""
+
+    def add_api_operation(
+        self,
+        path: str,
+        methods: list[str],
+        view_func: Callable[..., Any],
+        *,
+        response: Any = NOT_SET,
+        **kw: Any,
+    ) -> None:
+        response = declared_responses(path, view_func, response)
+        super().add_api_operation(path, methods, view_func, response=response, **kw)
+
+
+assessments = AdaptestRouter(tags=["assessments"])
+attempts = AdaptestRouter(tags=["attempts"])
 
 
 # --- errors: one place -------------------------------------------------------------------------------------
@@ -73,6 +120,14 @@ def _register_error_handlers(api: NinjaAPI) -> None:
     def malformed(request: HttpRequest, exc: AnswerError) -> HttpResponse:
         return error(request, 422, str(exc))
 
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        wait = float(exc.wait or 1)  # ninja adds the Retry-After header itself
+        count, seconds = settings.ADAPTEST_API_THROTTLE
+        message = (
+            f"Too many requests: at most {count} every {seconds} seconds. Try again in {describe_wait(wait)}."
+        )
+        return error(request, 429, message, retry_after=int(retry_after(wait)))
+
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Someone else's attempt is "not found" too, so ids cannot be probed.
         return error(request, 404, "Not found.")
@@ -81,6 +136,7 @@ def _register_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(services.AttemptClosed, closed)
     api.add_exception_handler(services.AssessmentError, refused)
     api.add_exception_handler(AnswerError, malformed)
+    api.add_exception_handler(Throttled, throttled)
     for missing in (Attempt.DoesNotExist, AttemptItem.DoesNotExist):  # only what a caller can name
         api.add_exception_handler(missing, not_found)
     api.add_exception_handler(Http404, not_found)
@@ -127,7 +183,7 @@ def attempt_list(request: HttpRequest) -> list[s.AttemptOut]:
 
 
 @attempts.get("/{attempt_id}", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_detail")
-def attempt_detail(request: HttpRequest, attempt_id: int) -> s.AttemptOut:
+def attempt_detail(request: HttpRequest, attempt_id: s.AttemptId) -> s.AttemptOut:
     """Status, deadline, time left, the current position and the planned length."""
     attempt = _own_attempt(request, attempt_id)
     now = timezone.now()
@@ -136,7 +192,9 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> s.AttemptOut:
 
 
 @attempts.get("/{attempt_id}/item", response={200: s.ItemOut, **ERRORS}, url_name="attempt_item")
-def attempt_item(request: HttpRequest, attempt_id: int, position: int | None = None) -> s.ItemOut:
+def attempt_item(
+    request: HttpRequest, attempt_id: s.AttemptId, position: s.PositionQuery = None
+) -> s.ItemOut:
     """The current question (or, in a fixed exam, the one at ``position``): no key, no feedback."""
     attempt = _own_attempt(request, attempt_id)
     now = timezone.now()
@@ -147,7 +205,7 @@ def attempt_item(request: HttpRequest, attempt_id: int, position: int | None = N
 
 
 @attempts.get("/{attempt_id}/figures/{position}", response={200: None, **ERRORS}, url_name="attempt_figure")
-def attempt_figure(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def attempt_figure(request: HttpRequest, attempt_id: s.AttemptId, position: s.PositionPath) -> HttpResponse:
     """A question's figure (SVG)."""
     slot = selectors.attempt_slot(attempt=_own_attempt(request, attempt_id), position=position)
     if not slot.item_version.figure_svg:
@@ -160,7 +218,7 @@ def attempt_figure(request: HttpRequest, attempt_id: int, position: int) -> Http
     response={200: s.AnswerOut, 422: s.ValidationErrorOut, **ERRORS},
     url_name="answer_save",
 )
-def answer_save(request: HttpRequest, attempt_id: int, payload: s.AnswerIn) -> s.AnswerOut:
+def answer_save(request: HttpRequest, attempt_id: s.AttemptId, payload: s.AnswerIn) -> s.AnswerOut:
     """Save the answer at ``position``. Sending the same position again never stores a second response."""
     attempt = _own_attempt(request, attempt_id)
     now = timezone.now()
@@ -177,7 +235,7 @@ def answer_save(request: HttpRequest, attempt_id: int, payload: s.AnswerIn) -> s
 
 
 @attempts.post("/{attempt_id}/finish", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_finish")
-def attempt_finish(request: HttpRequest, attempt_id: int) -> s.AttemptOut:
+def attempt_finish(request: HttpRequest, attempt_id: s.AttemptId) -> s.AttemptOut:
     """Submit the attempt; unanswered questions score 0. Finishing twice is harmless."""
     now = timezone.now()
     attempt = services.attempt_submit(attempt=_own_attempt(request, attempt_id), now=now)
@@ -185,7 +243,7 @@ def attempt_finish(request: HttpRequest, attempt_id: int) -> s.AttemptOut:
 
 
 @attempts.get("/{attempt_id}/result", response={200: s.ResultOut, **ERRORS}, url_name="attempt_result")
-def attempt_result(request: HttpRequest, attempt_id: int) -> s.ResultOut:
+def attempt_result(request: HttpRequest, attempt_id: s.AttemptId) -> s.ResultOut:
     """Score, levels, skills, study plan and the review of every question (finished attempts only)."""
     attempt = _own_attempt(request, attempt_id)
     now = timezone.now()

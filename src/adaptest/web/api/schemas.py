@@ -8,19 +8,31 @@ authors gave options and blocks, for the same reason the pages do: an authored i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
+from ninja.params.functions import Path, Query
 from pydantic import ConfigDict, Field
 
 from adaptest.bank import AnswerError
 
+MAX_ID = 2**31 - 1
+"""The largest id or position a request may name: beyond any real one, within every database's integers."""
+
+AttemptId = Annotated[int, Path(ge=1, le=MAX_ID, description="an attempt's id")]
+PositionPath = Annotated[int, Path(ge=1, le=MAX_ID, description="a question's position, from 1")]
+PositionQuery = Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="a question's position")]
+
 Number = str | int | float
-"""A number as JSON (``0.125``) or as text (``"1/8"``, ``"1e-3"``), parsed the way the pages parse it."""
+"""A number as JSON (``0.125``) or as text (``"1/8"``, ``"1e-3"``), parsed the way the pages parse it.
+Strict (see ``_Strict``): ``true`` is not the number 1."""
 
 
 class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
+    """What clients send: no unknown fields, and no coercion — a JSON boolean is never a number, a string
+    never a position."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def _as_text(value: Number) -> str:
@@ -121,7 +133,7 @@ ANSWER_SHAPE: dict[str, type[KindAnswer]] = {
 
 
 class AnswerIn(_Strict):
-    position: int = Field(ge=1, description="the question's position, as in the item response")
+    position: int = Field(ge=1, le=MAX_ID, description="the question's position, as in the item response")
     answer: AnyAnswer = Field(description="one shape per item kind (see docs/api.md)")
 
 
@@ -130,6 +142,12 @@ class AnswerIn(_Strict):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class ThrottledOut(ErrorOut):
+    """Too many requests: wait ``retry_after`` seconds (also sent as the Retry-After header)."""
+
+    retry_after: int
 
 
 class ValidationErrorOut(Schema):

@@ -124,13 +124,21 @@ def _save_and_move(request: HttpRequest, attempt: Attempt, position: int, count:
     return redirect(_destination(attempt, action, position, count))
 
 
+def _whole_number(text: str, digits: int = 9) -> int | None:
+    """A form's whole number: at most ``digits`` ASCII digits (not ``²``, not ``٣``), else None."""
+    if 1 <= len(text) <= digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 def _destination(attempt: Attempt, action: str, position: int, count: int) -> str:
     if action == "review":
         return reverse("submit", args=[attempt.pk])
     if action == "previous":
         return _question_url(attempt, max(1, position - 1))
-    if action.startswith("goto-") and action[5:].isdigit():
-        return _question_url(attempt, min(count, max(1, int(action[5:]))))
+    if action.startswith("goto-"):
+        target = _whole_number(action[5:])
+        return _question_url(attempt, position if target is None else min(count, max(1, target)))
     if position == count:
         return reverse("submit", args=[attempt.pk])
     return _question_url(attempt, position + 1)
@@ -192,10 +200,7 @@ def figure(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
 @require_POST
 def rate(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
     attempt = _attempt_or_404(request, attempt_id)
-    try:
-        stars = int(request.POST.get("stars", ""))
-    except ValueError:
-        stars = 0
+    stars = _whole_number(request.POST.get("stars", ""), digits=1) or 0  # 0: refused below, with the reason
     try:
         services.item_rate(
             attempt=attempt,

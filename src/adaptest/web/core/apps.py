@@ -1,6 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _create_cache_table(using: str = "default", **kwargs: Any) -> None:
+    """The shared cache (rate-limit counters) is a database table: every `migrate` makes sure it exists."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
     name = "adaptest.web.core"
     label = "core"
+
+    def ready(self) -> None:
+        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="adaptest-cache-table")

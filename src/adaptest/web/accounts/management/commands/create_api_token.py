@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from adaptest.web.accounts.services import TokenNameInvalid, api_token_create
+from adaptest.web.accounts.services import TokenRefused, api_token_create
 
 
 class Command(BaseCommand):
@@ -24,6 +24,6 @@ class Command(BaseCommand):
             raise CommandError(f"user {options['username']!r} is inactive: their tokens would be refused")
         try:
             _, plaintext = api_token_create(user=user, name=options["name"], now=timezone.now())
-        except TokenNameInvalid as invalid:
+        except TokenRefused as invalid:
             raise CommandError(str(invalid)) from None
         self.stdout.write(plaintext)
