@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	ADAPTEST_DEBUG=$${ADAPTEST_DEBUG:-true} PORT=$(PORT) $(BIN)/adaptest serve
+	PORT=$(PORT) $(BIN)/adaptest serve  # debug pages only with ADAPTEST_DEBUG=true make run
 
 # The suite runs twice: everything on SQLite, then every database-backed test again on PostgreSQL
 # (ADAPTEST_TEST_POSTGRES_URL picks the server; without one reachable those tests skip, except in CI).

@@ -76,10 +76,28 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--dry-run", action="store_true", help="database: report what would change only")
     calibrate.set_defaults(handler=_calibrate)
 
-    serve = commands.add_parser("serve", help="migrate, sync the shipped bank and serve the web app")
+    serve = commands.add_parser(
+        "serve",
+        help="migrate, sync the shipped bank and serve the web app (Django's development server, or "
+        "gunicorn with --production; see docs/deployment.md)",
+    )
     serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument(
+        "--production",
+        action="store_true",
+        help="serve with gunicorn: ADAPTEST_WORKERS, ADAPTEST_THREADS, ADAPTEST_TIMEOUT, "
+        "ADAPTEST_GRACEFUL_TIMEOUT, ADAPTEST_MAX_REQUESTS, ADAPTEST_MAX_REQUESTS_JITTER",
+    )
     serve.set_defaults(handler=_serve)
+
+    sweep = commands.add_parser(
+        "sweep", help="finish every open attempt whose time is up (run it from cron or a timer)"
+    )
+    sweep.add_argument(
+        "--every", type=float, metavar="SECONDS", help="keep running in the foreground, one sweep this often"
+    )
+    sweep.set_defaults(handler=_sweep)
 
     token = commands.add_parser("token", help="personal API tokens").add_subparsers(title="token commands")
     token_create = token.add_parser("create", help="create an API token for a user and print it")
@@ -234,11 +252,99 @@ def _django(*command: str) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    gunicorn = _gunicorn_command(args) if args.production else None  # a bad setting stops us before migrating
     _django("migrate", "--no-input", "--verbosity", "0")
+    _django("createcachetable")  # the shared cache's table, if settings use a database cache (idempotent)
     _django("sync_bank", str(DEEP_LEARNING_BANK))
     _django("collectstatic", "--no-input", "--verbosity", "0")
-    print(f"Adaptest is running at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
-    return _django("runserver", "--noreload", f"{args.host}:{args.port}")
+    if gunicorn is None:
+        print(f"Adaptest is running at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+        return _django("runserver", "--noreload", f"{args.host}:{args.port}")
+    from django.db import connections
+
+    connections.close_all()  # nothing of this process's database use is carried into gunicorn
+    # One BLAS thread per worker: the workers are the parallelism, and numpy's small matrices gain nothing.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    print(f"Adaptest (gunicorn) is starting at http://{args.host}:{args.port}/", flush=True)
+    os.execv(sys.executable, gunicorn)  # gunicorn takes this process over: signals reach its master directly
+    return 1  # not reached
+
+
+def _gunicorn_command(args: argparse.Namespace) -> list[str]:
+    """The gunicorn command line, from the ADAPTEST_* variables (docs/deployment.md explains the defaults).
+
+    Workers: (2 x CPUs) + 1, gunicorn's own rule of thumb. A request here is short and mostly CPU (template,
+    ORM, the adaptive engine) with brief database waits, so about two processes per core keep the cores busy
+    while some wait. Threads: 1 (sync workers, no GIL contention); raise it when the proxy in front does not
+    buffer slow clients. Max requests: a worker is replaced after about 10 000 requests, with jitter so they
+    are not all replaced at once; a new worker costs about 1.3 s of CPU, so this stays under 1% at full load.
+    """
+    from adaptest.web import env
+
+    workers = env.integer("ADAPTEST_WORKERS", 2 * _cpu_count() + 1, minimum=1)
+    threads = env.integer("ADAPTEST_THREADS", 1, minimum=1)
+    timeout = env.integer("ADAPTEST_TIMEOUT", 30, minimum=1)
+    graceful = env.integer("ADAPTEST_GRACEFUL_TIMEOUT", 20, minimum=1)
+    max_requests = env.integer("ADAPTEST_MAX_REQUESTS", 10_000)
+    jitter = env.integer("ADAPTEST_MAX_REQUESTS_JITTER", max_requests // 10)
+    host = f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "adaptest.web.wsgi:application",
+        f"--bind={host}:{args.port}",
+        f"--workers={workers}",
+        f"--threads={threads}",
+        f"--timeout={timeout}",
+        f"--graceful-timeout={graceful}",
+        f"--max-requests={max_requests}",
+        f"--max-requests-jitter={jitter}",
+    ]
+
+
+def _cpu_count() -> int:
+    """CPUs this process may run on (a container's cpuset, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    """Run expire_overdue_attempts once, or every --every seconds until Ctrl-C or SIGTERM."""
+    if args.every is None:
+        return _django("expire_overdue_attempts")
+    if not args.every > 0:
+        print("--every must be a positive number of seconds", file=sys.stderr)
+        return 2
+    import signal
+    import threading
+    import time
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adaptest.web.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import DatabaseError, connections
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                call_command("expire_overdue_attempts")
+            except DatabaseError as error:  # the database may be back next time; a crash would stop sweeping
+                print(f"sweep failed: {error.__class__.__name__}: {error}", file=sys.stderr, flush=True)
+            finally:
+                connections.close_all()  # hold no connection while asleep; a fresh one after an outage
+            stop.wait(max(0.0, args.every - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        pass
+    return 0
 
 
 if __name__ == "__main__":

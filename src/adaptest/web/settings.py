@@ -14,6 +14,9 @@ DATA_DIR = env.path("ADAPTEST_DATA_DIR", Path.cwd() / "data")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.boolean("ADAPTEST_DEBUG", False)
+# Served over HTTPS (production, behind a TLS-terminating proxy): secure cookies, HSTS, redirects to https.
+# Off by default, so `make run` works over http://127.0.0.1; see docs/deployment.md.
+HTTPS = env.boolean("ADAPTEST_HTTPS", False)
 SECRET_KEY = env.secret_key("ADAPTEST_SECRET_KEY", DATA_DIR)
 ALLOWED_HOSTS = env.strings("ADAPTEST_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.strings("ADAPTEST_CSRF_TRUSTED_ORIGINS", [])
@@ -36,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "adaptest.web.core.middleware.RefuseUnstorableText",  # NUL and lone surrogates: 400 before any view
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,7 +115,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # filled by collectstatic (`adaptest serve` runs it); must exist before
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # gzip copies made by collectstatic, served by WhiteNoise. Not the manifest (hashed names) storage: the
+    # test live server finds static files by their plain names, and shares the data directory with `make run`.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
 # Retakes: at most this many self-initiated attempts per assessment in any window of this many days.
@@ -140,7 +146,42 @@ AXES_CLIENT_IP_CALLABLE = "adaptest.web.core.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "adaptest.web.accounts.views.locked_out"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.boolean("ADAPTEST_SECURE_COOKIES", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+if HTTPS:
+    # The proxy in front terminates TLS and says so in X-Forwarded-Proto (overwriting any client's value).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.integer("ADAPTEST_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS and env.boolean("ADAPTEST_HSTS_PRELOAD", True)
+
+# Everything, Django's request errors included, goes to stderr (gunicorn's error log, the journal, kubectl
+# logs). Django's default sends 500s to ADMINS by e-mail only, so with debug off they would be lost.
+_LOG_LEVEL = env.string("ADAPTEST_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {process}: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": _LOG_LEVEL},
+    "loggers": {"django": {"handlers": ["stderr"], "level": _LOG_LEVEL, "propagate": False}},
+}
+
+# Content-Security-Policy (django-csp): scripts, styles, images and API calls from this site only; no
+# inline <script> or <style> anywhere (the Swagger UI's start-up code is a static file too). Inline style
+# *attributes* are allowed on purpose: two pages size a bar and a scroll box with them, and an attribute
+# cannot load or run anything. data: images are the Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
