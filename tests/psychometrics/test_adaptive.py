@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adaptest.psychometrics.adaptive import TestDesign, record, resume, select_next, start
+from adaptest.psychometrics.adaptive import (
+    Given,
+    TestDesign,
+    record,
+    resume,
+    resume_given,
+    select_next,
+    start,
+)
 from adaptest.psychometrics.irt import probability
 from adaptest.psychometrics.multidim import DomainPrior
 from adaptest.psychometrics.selection import Blueprint, Exposure, ExposureControl, ItemPool
@@ -149,3 +159,24 @@ def test_resuming_checks_its_input_and_starts_from_the_prior_without_responses()
     assert resume(design, (), ()).items == ()
     with pytest.raises(ValueError, match="one response"):
         resume(design, (1, 2), (1.0,))
+
+
+def test_a_resumed_state_uses_the_parameters_frozen_when_each_item_was_given() -> None:
+    rng = np.random.default_rng(5)
+    pool = _pool(rng, domains=4)
+    design = TestDesign(pool, DomainPrior.exchangeable(4, 0.7), MaxItems(8), 8)
+    answered = [Given(j, int(pool.domain[j]), 1.0, 0.0, True, 1.0) for j in (0, 1, 2)]
+    before = resume_given(design, answered)
+    recalibrated = replace(pool, a=pool.a * 2.5, b=pool.b + 1.5, pretest=np.ones(pool.size, np.bool_))
+    after = resume_given(replace(design, pool=recalibrated), answered)
+    np.testing.assert_allclose(after.theta, before.theta)
+    assert after.scored == before.scored == (True, True, True)
+    assert before.theta[pool.domain[0]] > 0  # the right answers did move the estimate
+
+
+def test_an_item_that_left_the_pool_still_counts_with_its_frozen_parameters() -> None:
+    pool = _pool(np.random.default_rng(6), domains=4)
+    design = TestDesign(pool, DomainPrior.exchangeable(4, 0.7), MaxItems(8), 8)
+    kept = resume_given(design, [Given(None, 2, 1.2, -0.5, True, 0.0)])
+    assert kept.items == (-1,) and kept.scored_by_domain[2] == 1
+    assert kept.theta[2] < 0 and bool(kept.available.all())

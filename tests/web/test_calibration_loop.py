@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import redirect_stdout
 from io import StringIO
 from pathlib import Path
@@ -21,7 +21,7 @@ from adaptest.bank import load_bank
 from adaptest.cli import main as cli
 from adaptest.web.assessments import engine, services
 from adaptest.web.assessments.models import Attempt, AttemptItem
-from adaptest.web.itembank.models import Assessment, ItemParameters
+from adaptest.web.itembank.models import Assessment, Item, ItemParameters
 from adaptest.web.itembank.services import bank_sync
 from tests.web.exam import wrong_answer
 
@@ -105,26 +105,6 @@ def take_many(
 
 
 @pytest.fixture
-def pool_built_once(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """Build each assessment's item pool once instead of on every answer; returns a reset.
-
-    Parameters change only when `calibrate` (or a sync) runs, never while the takers answer, so the
-    pool is the same on every request; this removes about a third of each simulated request's work
-    without touching selection, estimation or storage.
-    """
-    built: dict[int, engine.AdaptiveTest] = {}
-    real = engine.adaptive_test
-
-    def adaptive_test(assessment: Assessment) -> engine.AdaptiveTest:
-        if assessment.pk not in built:
-            built[assessment.pk] = real(assessment)
-        return built[assessment.pk]
-
-    monkeypatch.setattr(engine, "adaptive_test", adaptive_test)
-    return built.clear
-
-
-@pytest.fixture
 def synthetic(tmp_path: Path, db) -> Iterator[tuple[Path, Truth, Assessment]]:  # type: ignore[no-untyped-def]
     root = tmp_path / "bank"
     truth = write_bank(root, np.random.default_rng(2024))
@@ -146,7 +126,7 @@ def parameters() -> dict[str, tuple[float, float, str, bool, int]]:
 
 
 def test_calibrating_500_simulated_takers_recovers_the_difficulty_order(
-    synthetic, django_user_model, pool_built_once
+    synthetic, django_user_model
 ) -> None:  # type: ignore[no-untyped-def]
     _, truth, assessment = synthetic
     take_many(django_user_model, assessment, truth, 500, np.random.default_rng(7), "taker")
@@ -167,7 +147,7 @@ def test_calibrating_500_simulated_takers_recovers_the_difficulty_order(
 
 
 @pytest.fixture
-def history(synthetic, django_user_model, pool_built_once):  # type: ignore[no-untyped-def]
+def history(synthetic, django_user_model):  # type: ignore[no-untyped-def]
     """20 takers, then a new item synced while the test is in use (so it pretests), then 25 more."""
     root, truth, assessment = synthetic
     rng = np.random.default_rng(11)
@@ -176,13 +156,12 @@ def history(synthetic, django_user_model, pool_built_once):  # type: ignore[no-u
     truth["alpha-new"] = (1.2, 0.5)
     bank_sync(folder=load_bank(root))
     assert ItemParameters.objects.get(item__item_id="alpha-new").pretest
-    pool_built_once()  # the pool has a new item: build it again
     take_many(django_user_model, assessment, truth, 25, rng, "late")
     return truth
 
 
 def test_a_pretest_item_with_enough_responses_becomes_scored_and_the_rest_stay_unchanged(
-    history, settings, pool_built_once
+    history, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.ADAPTEST_CALIBRATION_MIN_RESPONSES = 25
     before = parameters()
@@ -199,19 +178,18 @@ def test_a_pretest_item_with_enough_responses_becomes_scored_and_the_rest_stay_u
     skipped = {row["item_id"] for row in report["skipped"]}
     assert skipped and all(after[item_id] == before[item_id] for item_id in skipped)
     assert report["min_responses"] == 25 and after["alpha-new"][4] == 25
-    pool_built_once()  # calibrated parameters: the next request builds the pool afresh
-    test = engine.adaptive_test(Assessment.objects.get(slug=SLUG))
-    row = next(i for i, item in enumerate(test.items) if item.item_id == "alpha-new")
-    assert not test.design.pool.pretest[row]  # from now on it is given in scored slots
+    # the calibration moved the bank's pool stamp, so the cached pool is rebuilt with the new parameters
+    test = engine.adaptive_test(Assessment.objects.select_related("bank").get(slug=SLUG))
+    new_item = Item.objects.get(item_id="alpha-new")
+    assert not test.design.pool.pretest[test.index_of(new_item.pk)]  # from now on given in scored slots
 
 
 def test_a_later_run_with_a_stronger_cohort_stays_on_the_first_runs_scale(
-    history, synthetic, django_user_model, pool_built_once
+    history, synthetic, django_user_model
 ) -> None:  # type: ignore[no-untyped-def]
     first = calibrate("--min-responses", "1")
     assert first["link"] is None  # the first calibration sets the scale
     before = parameters()
-    pool_built_once()  # calibrated parameters: build the pool again
     take_many(django_user_model, synthetic[2], history, 45, np.random.default_rng(12), "strong", mean=1.5)
 
     second = calibrate("--min-responses", "1")

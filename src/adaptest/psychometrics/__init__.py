@@ -2,7 +2,16 @@
 and simulation. numpy/scipy; knows nothing of item text, files or the web. See docs/psychometrics.md.
 """
 
-from adaptest.psychometrics.adaptive import SessionState, TestDesign, record, resume, select_next, start
+from adaptest.psychometrics.adaptive import (
+    Given,
+    SessionState,
+    TestDesign,
+    record,
+    resume,
+    resume_given,
+    select_next,
+    start,
+)
 from adaptest.psychometrics.calibration import CalibrationResult, calibrate_2pl
 from adaptest.psychometrics.classical import ClassicalStatistics, classical_statistics
 from adaptest.psychometrics.elo import EloModel, match_update, practice_update
@@ -25,6 +34,7 @@ from adaptest.psychometrics.stopping import (
 )
 
 __all__ = [
+    "Given",
     "DESIGNS",
     "AllOf",
     "AnyOf",
@@ -66,6 +76,7 @@ __all__ = [
     "read_responses",
     "record",
     "resume",
+    "resume_given",
     "select_next",
     "simulate",
     "start",

@@ -115,36 +115,77 @@ def start(design: TestDesign) -> SessionState:
     return SessionState((), (), (), available, *summary)
 
 
-def resume(design: TestDesign, items: Sequence[int], responses: Sequence[float]) -> SessionState:
-    """The state after ``items`` were answered with ``responses``, rebuilt in one estimate.
+@dataclass(frozen=True)
+class Given:
+    """One item given in a session, with what was fixed when it was given.
 
-    Equal to calling :func:`record` for each response in turn (a server keeps only the responses and
-    rebuilds the state per request), but costs one posterior computation instead of one per item.
+    A server freezes an item's parameters and its scored/pretest status on the attempt when it gives
+    the item, so a calibration during the attempt changes neither its estimate nor which answers count.
+    ``item`` is the item's row in the current pool (it and its family are never given again), or None
+    when the item has since left the pool.
+    """
+
+    item: int | None
+    domain: int
+    a: float
+    b: float
+    scored: bool
+    response: float
+    c: float = 0.0
+
+
+def resume(design: TestDesign, items: Sequence[int], responses: Sequence[float]) -> SessionState:
+    """The state after the pool's ``items`` were answered with ``responses``, with the pool's parameters.
+
+    Equal to calling :func:`record` for each response in turn, in one estimate.
     """
     if len(items) != len(responses):
         raise ValueError("one response is needed for every item")
-    if not items:
+    pool = design.pool
+    return resume_given(
+        design,
+        [
+            Given(
+                int(j),
+                int(pool.domain[j]),
+                float(pool.a[j]),
+                float(pool.b[j]),
+                not bool(pool.pretest[j]),
+                float(u),
+                float(pool.c[j]),
+            )
+            for j, u in zip(items, responses, strict=True)
+        ],
+    )
+
+
+def resume_given(design: TestDesign, given: Sequence[Given]) -> SessionState:
+    """The state after the ``given`` items, rebuilt in one estimate from their frozen parameters.
+
+    Costs one posterior computation, not one per item. Unscored (pretest) items are remembered but do
+    not enter the estimate; an item no longer in the pool still counts with its frozen parameters.
+    """
+    if not given:
         return start(design)
     pool = design.pool
-    index = np.asarray(items, dtype=np.int64)
-    u = np.asarray(responses, dtype=np.float64)
-    scored = ~pool.pretest[index]
-    by_domain = np.bincount(pool.domain[index[scored]], minlength=max(pool.domains, 1))
-    kept = index[scored]
+    u = np.array([g.response for g in given], dtype=np.float64)
+    scored = np.array([g.scored for g in given], dtype=np.bool_)
+    domain = np.array([g.domain for g in given], dtype=np.int64)
+    a, b, c = (np.array([getattr(g, name) for g in given], dtype=np.float64) for name in "abc")
+    by_domain = np.bincount(domain[scored], minlength=max(pool.domains, 1))
     if design.multidimensional:
-        post = domain_posterior(
-            pool.domain[kept], u[scored], pool.a[kept], pool.b[kept], design.prior, pool.c[kept]
-        )
+        post = domain_posterior(domain[scored], u[scored], a[scored], b[scored], design.prior, c[scored])
         summary = _domain_summary(design, post)
     else:
         prior = design.prior
         log_posterior = -0.5 * ((GRID - prior.mean[0]) ** 2) / prior.cov[0, 0]
-        for j, answer in zip(kept, u[scored], strict=True):
-            log_posterior = add_response(log_posterior, answer, pool.a[j], pool.b[j], pool.c[j])
+        for j in np.flatnonzero(scored):
+            log_posterior = add_response(log_posterior, u[j], a[j], b[j], c[j])
         summary = _grid_summary(design, log_posterior)
-    available = ~np.isin(pool.family_key, pool.family_key[index])
+    in_pool = np.array([g.item for g in given if g.item is not None], dtype=np.int64)
+    available = ~np.isin(pool.family_key, pool.family_key[in_pool])
     return SessionState(
-        tuple(int(j) for j in index),
+        tuple(-1 if g.item is None else g.item for g in given),
         tuple(float(x) for x in u),
         tuple(bool(x) for x in scored),
         available,
@@ -288,4 +329,4 @@ def _criterion(design: TestDesign, state: SessionState, candidates: NDArray[np.i
 _TIE_BREAK = 1e-3
 
 
-__all__ = ["SessionState", "TestDesign", "record", "resume", "select_next", "start"]
+__all__ = ["Given", "SessionState", "TestDesign", "record", "resume", "resume_given", "select_next", "start"]

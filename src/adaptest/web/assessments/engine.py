@@ -1,18 +1,26 @@
 """The adaptive engine over the database: an assessment's item pool and an attempt's session state.
 
-The engine itself is pure (``adaptest.psychometrics``); this module turns rows into its inputs. Nothing
-here is cached between requests: the state is rebuilt from the stored responses, so a server restart
-or a second server changes nothing.
+The engine itself is pure (``adaptest.psychometrics``); this module turns rows into its inputs.
+
+- The pool and design (``adaptive_test``) are cached per process and rebuilt when the bank's
+  ``pool_stamp`` moves (bank sync, calibration) or the assessment's blueprint changes: a cache, never a
+  source of truth, so any number of servers can answer for the same attempt.
+- An attempt's state (``session_state``) comes only from its own slots: the parameters and the
+  scored/pretest flag frozen when each question was given. A calibration mid-attempt changes nothing.
+- Exposure comes from counters kept when a slot is added (``exposure``): one small query whose cost
+  does not grow with the number of attempts.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Count
 from scipy.stats import norm
 
 from adaptest.psychometrics import (
@@ -20,6 +28,7 @@ from adaptest.psychometrics import (
     DomainPrior,
     Exposure,
     ExposureControl,
+    Given,
     ItemPool,
     LevelCuts,
     LevelReport,
@@ -28,11 +37,11 @@ from adaptest.psychometrics import (
     SessionState,
     TestDesign,
     level_report,
-    resume,
+    resume_given,
     select_next,
 )
-from adaptest.web.assessments.models import Attempt, AttemptItem
-from adaptest.web.itembank.models import Assessment, Item
+from adaptest.web.assessments.models import AttemptItem, ExposureCounter, Response
+from adaptest.web.itembank.models import Assessment, Item, ItemVersion
 
 DOMAIN_CORRELATION = 0.7
 """Prior correlation between domain abilities (docs/psychometrics.md explains the choice)."""
@@ -46,12 +55,21 @@ BAND_Z = 1.645
 
 
 @dataclass(frozen=True)
+class PoolEntry:
+    """One row of the pool: the item and the versions a taker may get (a family's variants, or one)."""
+
+    item_pk: int
+    versions: tuple[ItemVersion, ...]
+
+
+@dataclass(frozen=True)
 class AdaptiveTest:
     """An adaptive assessment as the engine sees it: its domains, its pool (rows ↔ items) and design."""
 
-    assessment: Assessment
+    assessment_pk: int
     domains: tuple[str, ...]
-    items: tuple[Item, ...]
+    domain_titles: dict[str, str]
+    entries: tuple[PoolEntry, ...]
     design: TestDesign
     positions: dict[int, int]  # Item pk -> row of the pool
 
@@ -59,18 +77,49 @@ class AdaptiveTest:
         return self.positions.get(item_pk)
 
 
+_POOLS: dict[int, tuple[tuple[str, str], AdaptiveTest]] = {}
+_POOLS_LOCK = threading.Lock()
+
+
 def adaptive_test(assessment: Assessment) -> AdaptiveTest:
-    """Build the engine's view of ``assessment`` from the active items of its blueprint's domains."""
+    """The engine's view of ``assessment``, built once per process and pool stamp.
+
+    ``assessment.bank`` should already be loaded (the stamp is read from it); the assessment row itself
+    is read fresh by every request, so a changed blueprint is seen at once.
+    """
+    key = (assessment.bank.pool_stamp, json.dumps(assessment.blueprint, sort_keys=True))
+    cached = _POOLS.get(assessment.pk)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    test = _build(assessment)
+    with _POOLS_LOCK:
+        _POOLS[assessment.pk] = (key, test)
+    return test
+
+
+def _build(assessment: Assessment) -> AdaptiveTest:
+    """Read the active items of the blueprint's domains, their parameters and every version to give."""
     domains = tuple(assessment.blueprint)
-    items = tuple(
+    items = list(
         Item.objects.filter(
-            bank=assessment.bank,
+            bank=assessment.bank_id,
             is_active=True,
             current_version__domain__in=domains,
             parameters__isnull=False,
         )
         .select_related("current_version", "parameters")
         .order_by("item_id")
+    )
+    variant_pks = {int(pk) for item in items for pk in item.variant_versions}
+    variants = ItemVersion.objects.in_bulk(variant_pks) if variant_pks else {}
+    entries = tuple(
+        PoolEntry(
+            item.pk,
+            tuple(variants[int(pk)] for pk in item.variant_versions if int(pk) in variants)
+            or (item.current_version,),
+        )
+        for item in items
+        if item.current_version is not None
     )
     parameters = [item.parameters for item in items]
     pool = ItemPool(
@@ -92,47 +141,93 @@ def adaptive_test(assessment: Assessment) -> AdaptiveTest:
         pretest_positions=PRETEST_POSITIONS[:pretest_slots],
         cuts=CUTS,
     )
-    return AdaptiveTest(assessment, domains, items, design, {item.pk: i for i, item in enumerate(items)})
+    return AdaptiveTest(
+        assessment.pk,
+        domains,
+        assessment.bank.domain_titles(),
+        entries,
+        design,
+        {entry.item_pk: i for i, entry in enumerate(entries)},
+    )
 
 
-def session_state(test: AdaptiveTest, attempt: Attempt) -> SessionState:
-    """The engine state after the attempt's answered questions (correct = full credit).
+def forget_cached_pools() -> None:
+    """Drop this process's cached pools (tests; a stamp change does the same in production)."""
+    with _POOLS_LOCK:
+        _POOLS.clear()
 
-    An item retired from the bank after it was given is left out: the estimate then rests on the
-    other answers.
+
+def session_state(test: AdaptiveTest, slots: Sequence[AttemptItem]) -> SessionState:
+    """The engine state after the attempt's answered questions (correct = full credit), from the
+    parameters and scored flags frozen on the slots — never from the items' current parameters.
+
+    ``slots`` must have their item version and response loaded. A question of a domain the blueprint
+    has since dropped is left out.
     """
-    answered = AttemptItem.objects.filter(attempt=attempt, response__isnull=False).order_by("position")
-    rows = answered.values_list("item_version__item_id", "response__correct")
-    items, responses = [], []
-    for item_pk, correct in rows:
+    domain_index = {domain: d for d, domain in enumerate(test.domains)}
+    pool = test.design.pool
+    given = []
+    for slot in sorted(slots, key=lambda s: s.position):
+        response = _response(slot)
+        domain = domain_index.get(slot.item_version.domain)
+        if response is None or domain is None:
+            continue
+        row = test.index_of(slot.item_version.item_id)
+        a = slot.a if slot.a is not None else (float(pool.a[row]) if row is not None else 1.0)
+        b = slot.b if slot.b is not None else (float(pool.b[row]) if row is not None else 0.0)
+        given.append(Given(row, domain, a, b, slot.scored, 1.0 if response.correct else 0.0))
+    return resume_given(test.design, given)
+
+
+def _response(slot: AttemptItem) -> Response | None:
+    try:
+        return slot.response
+    except Response.DoesNotExist:
+        return None
+
+
+def exposure(test: AdaptiveTest) -> Exposure:
+    """How often each pool item was given by this assessment, over how many attempts (one query)."""
+    counts = np.zeros(test.design.pool.size, dtype=np.int64)
+    sessions = 0
+    rows = ExposureCounter.objects.filter(assessment_id=test.assessment_pk).values_list("item_id", "count")
+    for item_pk, count in rows:
+        if item_pk is None:
+            sessions = count
+            continue
         index = test.index_of(item_pk)
         if index is not None:
-            items.append(index)
-            responses.append(1.0 if correct else 0.0)
-    return resume(test.design, items, responses)
+            counts[index] = count
+    return Exposure(counts, max(sessions, 1))
 
 
-def next_item(test: AdaptiveTest, state: SessionState) -> Item | None:
-    """The next item to give, with exposure control over this assessment's earlier attempts."""
-    given = (
-        AttemptItem.objects.filter(attempt__assessment=test.assessment)
-        .values("item_version__item_id")
-        .annotate(n=Count("id"))
-    )
-    counts = np.zeros(test.design.pool.size, dtype=np.int64)
-    for row in given:
-        index = test.index_of(row["item_version__item_id"])
-        if index is not None:
-            counts[index] = row["n"]
-    sessions = Attempt.objects.filter(assessment=test.assessment).count()
+def next_row(test: AdaptiveTest, state: SessionState) -> int | None:
+    """The pool row to give next, with exposure control, or None when the test is over."""
     rng = np.random.default_rng(secrets.randbits(64))
-    choice = select_next(test.design, state, rng=rng, exposure=Exposure(counts, max(sessions, 1)))
-    return None if choice is None else test.items[choice]
+    return select_next(test.design, state, rng=rng, exposure=exposure(test))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What to put in the next slot: the item version and the parameters to freeze with it."""
+
+    item_pk: int
+    version: ItemVersion
+    a: float
+    b: float
+    scored: bool
+
+
+def pick(test: AdaptiveTest, row: int) -> Pick:
+    """The version a taker gets at ``row``: one of a family's variants at random (so takers see different
+    numbers), a hand-written item's current version."""
+    entry, pool = test.entries[row], test.design.pool
+    version = secrets.choice(entry.versions)
+    return Pick(entry.item_pk, version, float(pool.a[row]), float(pool.b[row]), not bool(pool.pretest[row]))
 
 
 def attempt_report(test: AdaptiveTest, state: SessionState) -> dict[str, Any]:
     """Levels, scale scores and 90% bands per domain and overall, as stored on a finished attempt."""
-    titles = test.assessment.bank.domain_titles()
     post = state.posterior
     if post is None:  # pragma: no cover - a multidimensional design always has a posterior
         raise ValueError("adaptive reports need the domain posterior")
@@ -143,8 +238,8 @@ def attempt_report(test: AdaptiveTest, state: SessionState) -> dict[str, Any]:
         domains.append(
             {
                 "id": domain,
-                "title": titles.get(domain, domain),
-                "items": int(state.scored_by_domain[d]) if state.scored_by_domain else 0,
+                "title": test.domain_titles.get(domain, domain),
+                "items": int(state.scored_by_domain[d]) if d < len(state.scored_by_domain) else 0,
                 **_estimate(float(post.mean[d]), float(post.se[d]), report),
             }
         )

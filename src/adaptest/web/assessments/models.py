@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from adaptest.web.itembank.models import Assessment, ItemVersion
+from adaptest.web.itembank.models import Assessment, Item, ItemVersion
 
 
 class Attempt(models.Model):
@@ -98,3 +98,28 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response to {self.slot}"
+
+
+class ExposureCounter(models.Model):
+    """How often an adaptive assessment has given an item, kept up to date when a slot is added.
+
+    The row with no item counts the assessment's adaptive attempts (the sessions that exposure rates
+    divide by). Counting from history instead would cost more with every attempt anyone takes.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "item"], condition=Q(item__isnull=False), name="one_counter_per_item"
+            ),
+            models.UniqueConstraint(
+                fields=["assessment"], condition=Q(item__isnull=True), name="one_session_counter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.item or 'sessions'} × {self.count}"

@@ -7,6 +7,7 @@ explanations are read only for finished attempts (the review).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -94,10 +95,18 @@ class QuestionPage:
 
 
 def question_page(
-    *, attempt: Attempt, position: int, now: datetime, fields: Fields | None = None
+    *,
+    attempt: Attempt,
+    position: int,
+    now: datetime,
+    fields: Fields | None = None,
+    slots: Sequence[AttemptItem] | None = None,
 ) -> QuestionPage:
-    """The question at ``position``; ``fields`` are the learner's unsaved entries after an error."""
-    slots = list(attempt.slots.select_related("item_version", "response").order_by("position"))
+    """The question at ``position``; ``fields`` are the learner's unsaved entries after an error.
+
+    ``slots`` (with versions and responses, in order) saves the query when the caller has them."""
+    if slots is None:
+        slots = list(attempt.slots.select_related("item_version", "response").order_by("position"))
     slot = next(s for s in slots if s.position == position)
     item = slot.item_version.parsed
     presentation = item.presentation(slot.display_seed)
@@ -122,7 +131,7 @@ def question_page(
     )
 
 
-def _planned_length(attempt: Attempt, slots: list[AttemptItem]) -> int:
+def _planned_length(attempt: Attempt, slots: Sequence[AttemptItem]) -> int:
     """Scored questions by the blueprint plus the pretest questions given so far."""
     pretest_given = sum(not s.scored for s in slots)
     return max(attempt.assessment.question_count + pretest_given, len(slots))

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F
 
-from adaptest.bank import DONT_KNOW, AnswerError, DontKnow, grade
+from adaptest.bank import DONT_KNOW, AnswerError, GradableItem, grade
+from adaptest.psychometrics import SessionState
 from adaptest.web.accounts.models import Accommodation
 from adaptest.web.assessments import engine
-from adaptest.web.assessments.models import Attempt, AttemptItem, Response
+from adaptest.web.assessments.models import Attempt, AttemptItem, ExposureCounter, Response
 from adaptest.web.assessments.selectors import retake_status
 from adaptest.web.itembank.models import Assessment, Item, ItemRating, ItemVersion
 
@@ -57,23 +59,63 @@ class RetakeLimitReached(AssessmentError):
         self.next_allowed = next_allowed
 
 
+class NothingEntered(AnswerError):
+    """The form or request carried no answer at all (not even "I don't know yet")."""
+
+
+NOTHING_ENTERED = "Enter an answer, or choose “I don't know yet” to move on."
+
+AnswerReader = Callable[[GradableItem, dict[str, Any]], object]
+"""Reads the learner's raw answer (or DONT_KNOW, or None for nothing entered) for the question it is
+given, with that question's presentation (the option order the learner saw)."""
+
+
 @dataclass(frozen=True)
 class SaveResult:
+    """What an answer did: the stored response, whether it changed anything, and the attempt after it.
+
+    ``slots`` are all the attempt's slots with their responses, after the answer: for an adaptive
+    attempt still open, the last one is the next question.
+    """
+
     response: Response
     changed: bool
+    attempt: Attempt | None = None
+    slots: tuple[AttemptItem, ...] = ()
+
+    @property
+    def next_slot(self) -> AttemptItem | None:
+        """The question to answer next in an adaptive attempt (None once it is finished)."""
+        if self.attempt is None or not self.attempt.is_open or not self.slots:
+            return None
+        last = self.slots[-1]
+        return last if _response(last) is None else None
+
+
+@dataclass(frozen=True)
+class Started:
+    attempt: Attempt
+    created: bool  # False: the learner's attempt in progress was resumed
 
 
 def attempt_start(
     *, user: Any, assessment: Assessment, now: datetime, self_initiated: bool = True
 ) -> Attempt:
-    """Start an attempt, or return the user's open attempt so the learner resumes it.
+    """Start an attempt, or return the user's open attempt so the learner resumes it (see attempt_begin)."""
+    return attempt_begin(user=user, assessment=assessment, now=now, self_initiated=self_initiated).attempt
+
+
+def attempt_begin(
+    *, user: Any, assessment: Assessment, now: datetime, self_initiated: bool = True
+) -> Started:
+    """Start an attempt, or resume the user's open attempt; says which, even under concurrent starts.
 
     Self-initiated attempts are limited (settings ``ADAPTEST_RETAKE_LIMIT`` per
     ``ADAPTEST_RETAKE_WINDOW_DAYS``); the deadline includes any extra time staff granted the user.
     """
     open_attempt = attempt_open(user=user, assessment=assessment, now=now)
     if open_attempt is not None:
-        return open_attempt
+        return Started(open_attempt, created=False)
     if not assessment.is_active:
         raise AssessmentUnavailable("This assessment is no longer available.")
     if self_initiated:
@@ -95,8 +137,8 @@ def attempt_start(
         existing = attempt_open(user=user, assessment=assessment, now=now)
         if existing is None:
             raise
-        return existing
-    return attempt
+        return Started(existing, created=False)
+    return Started(attempt, created=True)
 
 
 def _check_retakes(user: Any, assessment: Assessment, now: datetime) -> None:
@@ -128,32 +170,39 @@ def _start_fixed(attempt: Attempt) -> None:
 
 def _start_adaptive(attempt: Attempt) -> None:
     attempt.save()  # inside the caller's transaction: rolled back if no question can be chosen
+    _count_exposure(attempt.assessment_id, item_pk=None)  # exposure rates include this attempt
     test = engine.adaptive_test(attempt.assessment)
-    first = engine.next_item(test, engine.session_state(test, attempt))
-    if first is None:
+    row = engine.next_row(test, engine.session_state(test, []))
+    if row is None:
         raise AssessmentUnavailable("This assessment has no questions yet.")
-    _add_slot(attempt, test, first, position=1)
+    _give(attempt, engine.pick(test, row), position=1)
 
 
-def _add_slot(attempt: Attempt, test: engine.AdaptiveTest, item: Item, *, position: int) -> None:
-    parameters = item.parameters
-    AttemptItem.objects.create(
+def _give(attempt: Attempt, chosen: engine.Pick, *, position: int) -> AttemptItem:
+    """Add the next slot, freezing the parameters and scored flag it is given with, and count it."""
+    slot = AttemptItem.objects.create(
         attempt=attempt,
         position=position,
-        item_version_id=_version_to_give(item),
+        item_version=chosen.version,
         display_seed=secrets.randbelow(2**31),
-        scored=not parameters.pretest,
-        a=parameters.a,
-        b=parameters.b,
+        scored=chosen.scored,
+        a=chosen.a,
+        b=chosen.b,
     )
+    _count_exposure(attempt.assessment_id, item_pk=chosen.item_pk)
+    return slot
 
 
-def _version_to_give(item: Item) -> int | None:
-    """The ItemVersion pk a taker gets: a family's item one of its current variants at random (so takers
-    see different numbers), a hand-written item its current version."""
-    if item.variant_versions:
-        return int(secrets.choice(item.variant_versions))
-    return item.current_version_id
+def _count_exposure(assessment_pk: int, *, item_pk: int | None) -> None:
+    """Add one to an exposure counter (item None: the assessment's sessions) in the caller's transaction."""
+    counter = ExposureCounter.objects.filter(assessment_id=assessment_pk, item_id=item_pk)
+    if counter.update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent first count must not break the caller
+            ExposureCounter.objects.create(assessment_id=assessment_pk, item_id=item_pk, count=1)
+    except IntegrityError:
+        counter.update(count=F("count") + 1)
 
 
 def attempt_open(*, user: object, assessment: Assessment, now: datetime) -> Attempt | None:
@@ -194,85 +243,150 @@ def attempt_expire_if_due(*, attempt: Attempt, now: datetime) -> bool:
     if not attempt.is_open or now < attempt.deadline:
         return False
     with transaction.atomic():
-        locked = _lock(attempt)
+        locked = _lock(user=attempt.user_id, attempt_id=attempt.pk)
         if locked.is_open:
             _finish(locked, status=Attempt.Status.EXPIRED, finished_at=locked.deadline)
     attempt.refresh_from_db()
     return attempt.status == Attempt.Status.EXPIRED
 
 
-def response_save(*, attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
-    """Grade and store the answer at ``position``; the same answer twice changes nothing.
+def attempts_expire_overdue(*, now: datetime, batch: int = 200) -> int:
+    """Finish every open attempt whose deadline has passed (the periodic sweep); returns how many.
 
-    Raises AttemptClosed after the deadline (finishing the attempt, committed) or after submission,
-    and AnswerError for a malformed answer (nothing is stored). An adaptive answer is final, so
-    repeating one returns the first result even once the attempt is over (a retry after a lost
-    connection must not fail on the answer that finished the test).
+    Nobody has to open an abandoned attempt for its result to exist. Safe on many servers at once:
+    each attempt is finished under its row lock, and one that another sweep holds is skipped.
     """
-    replay = _adaptive_replay(attempt, position)
-    if replay is not None:  # checked before the open check: it holds after the attempt ended too
-        return replay
-    attempt_require_open(attempt=attempt, now=now)
+    finished = 0
+    while True:
+        due = list(
+            Attempt.objects.filter(status=Attempt.Status.IN_PROGRESS, deadline__lte=now)
+            .order_by("deadline")
+            .values_list("pk", flat=True)[:batch]
+        )
+        done_here = 0
+        for pk in due:
+            with transaction.atomic():
+                locked = (
+                    Attempt.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("assessment", "assessment__bank")
+                    .filter(pk=pk, status=Attempt.Status.IN_PROGRESS)
+                    .first()
+                )
+                if locked is not None and now >= locked.deadline:
+                    _finish(locked, status=Attempt.Status.EXPIRED, finished_at=locked.deadline)
+                    done_here += 1
+        finished += done_here
+        if len(due) < batch or done_here == 0:
+            return finished
+
+
+def response_submit(
+    *, user: Any, attempt_id: int, position: int, answer: AnswerReader | object, now: datetime
+) -> SaveResult:
+    """Take one answer — from a page, the API or a script — for ``position`` of the user's attempt.
+
+    ``answer`` is the raw answer, DONT_KNOW, or an :data:`AnswerReader` that reads it once the question
+    is known. In one transaction: lock the attempt (only the user's own: Attempt.DoesNotExist
+    otherwise), load its slots once, return the first result if this adaptive position was already
+    answered (answers are final, so a retry after a lost connection gets the same result, even once
+    the test is over), check the deadline on the server clock, grade once, store, and in an adaptive
+    attempt give the next question or finish. The same fixed-exam answer twice changes nothing.
+
+    Raises AttemptClosed after the deadline (the attempt is then finished, and that is committed) or
+    after submission; AnswerError (NothingEntered when empty) for an answer the question cannot take,
+    storing nothing; AttemptItem.DoesNotExist for a position the attempt does not have.
+    """
+    read = answer if callable(answer) else _fixed_answer(answer)
+    refusal = None
     with transaction.atomic():
-        locked = _lock(attempt)
-        # Raising inside this block would roll back, so a close that raced us is handled after it.
-        result = _store(locked, position, answer, now) if _accepts_answers(locked, now) else None
-    attempt.refresh_from_db()
-    if result is None:
-        attempt_require_open(attempt=attempt, now=now)
-        raise AttemptClosed(attempt, ALREADY_SUBMITTED)
+        attempt, slots = _lock_with_slots(user=user, attempt_id=attempt_id)
+        slot = _slot_at(slots, position)
+        existing = _response(slot)
+        if attempt.assessment.is_adaptive and existing is not None:
+            return SaveResult(existing, False, attempt, tuple(slots))
+        refusal = _refusal(attempt, slots, now)
+        if refusal is None:
+            result = _store(attempt, slots, slot, read, now)
+    if refusal is not None:
+        raise AttemptClosed(attempt, refusal)
     return result
 
 
-def _adaptive_replay(attempt: Attempt, position: int) -> SaveResult | None:
-    """The first result of an adaptive answer already given at ``position`` (answers are final)."""
-    if not attempt.assessment.is_adaptive:
+def response_save(*, attempt: Attempt, position: int, answer: object, now: datetime) -> SaveResult:
+    """:func:`response_submit` for a caller that holds the attempt; refreshes it afterwards."""
+    try:
+        return response_submit(
+            user=attempt.user_id, attempt_id=attempt.pk, position=position, answer=answer, now=now
+        )
+    finally:
+        attempt.refresh_from_db()
+
+
+def _fixed_answer(answer: object) -> AnswerReader:
+    return lambda item, presentation: answer
+
+
+def _lock_with_slots(*, user: Any, attempt_id: int) -> tuple[Attempt, list[AttemptItem]]:
+    """The user's attempt, locked until the transaction ends, with its slots, versions and responses —
+    in one query (the attempt row is locked through the join)."""
+    slots = list(
+        AttemptItem.objects.select_for_update(of=("attempt",))
+        .select_related("item_version", "response", "attempt__assessment__bank")
+        .defer("attempt__assessment__bank__meta")  # large, and only needed to build a pool
+        .filter(attempt_id=attempt_id, attempt__user=user)
+        .order_by("position")
+    )
+    if not slots:  # not the user's attempt (DoesNotExist), or one without questions
+        return _lock(user=user, attempt_id=attempt_id), []
+    attempt = slots[0].attempt
+    for slot in slots:
+        slot.attempt = attempt  # one instance, so what a slot sees of the attempt stays current
+    return attempt, slots
+
+
+def _slots(attempt: Attempt) -> list[AttemptItem]:
+    return list(attempt.slots.select_related("item_version", "response").order_by("position"))
+
+
+def _slot_at(slots: list[AttemptItem], position: int) -> AttemptItem:
+    slot = next((s for s in slots if s.position == position), None)
+    if slot is None:
+        raise AttemptItem.DoesNotExist(f"no question at position {position}")
+    return slot
+
+
+def _response(slot: AttemptItem) -> Response | None:
+    try:
+        return slot.response
+    except Response.DoesNotExist:
         return None
-    existing = Response.objects.filter(slot__attempt=attempt, slot__position=position).first()
-    return None if existing is None else SaveResult(existing, changed=False)
 
 
-def _accepts_answers(attempt: Attempt, now: datetime) -> bool:
-    return attempt.is_open and now < attempt.deadline
+def _refusal(attempt: Attempt, slots: list[AttemptItem], now: datetime) -> str | None:
+    """Why a locked attempt takes no answer now, finishing it if its time ran out; None if it takes one."""
+    if attempt.is_open and now >= attempt.deadline:
+        _finish(attempt, status=Attempt.Status.EXPIRED, finished_at=attempt.deadline, slots=slots)
+    if attempt.status == Attempt.Status.EXPIRED:
+        return LATE_ANSWER
+    if attempt.status == Attempt.Status.SUBMITTED:
+        return ALREADY_SUBMITTED
+    return None
 
 
-def _store(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
-    if attempt.assessment.is_adaptive:
-        return _store_adaptive(attempt, position, answer, now)
-    return _store_answer(attempt, position, answer, now)
-
-
-def _store_adaptive(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
-    """Answers are final: a repeat returns the first result; only the newest question takes one.
-
-    A question is added only once the one before it is answered, so every position but the newest
-    already has its answer (a replay). Storing an answer chooses the next question in the same
-    transaction, or finishes the attempt.
-    """
-    replay = _adaptive_replay(attempt, position)  # again under the lock: a twin request may have won
-    if replay is not None:
-        return replay
-    result = _store_answer(attempt, position, answer, now)
-    test = engine.adaptive_test(attempt.assessment)
-    following = engine.next_item(test, engine.session_state(test, attempt))
-    if following is None:
-        _finish(attempt, status=Attempt.Status.SUBMITTED, finished_at=now, test=test)
-    else:
-        _add_slot(attempt, test, following, position=position + 1)
-        attempt.current_position = position + 1
-        attempt.save(update_fields=["current_position"])
-    return result
-
-
-def _store_answer(attempt: Attempt, position: int, answer: object | DontKnow, now: datetime) -> SaveResult:
-    slot = attempt.slots.select_related("item_version").get(position=position)
+def _store(
+    attempt: Attempt, slots: list[AttemptItem], slot: AttemptItem, read: AnswerReader, now: datetime
+) -> SaveResult:
+    """Grade once and store; in an adaptive attempt also give the next question or finish."""
     item = slot.item_version.parsed
-    dont_know = answer is DONT_KNOW
-    stored = None if dont_know else item.parse_answer(answer)
+    raw = read(item, item.presentation(slot.display_seed))
+    if raw is None:
+        raise NothingEntered(NOTHING_ENTERED)
+    dont_know = raw is DONT_KNOW
+    stored = None if dont_know else item.parse_answer(raw)
     outcome = grade(item, DONT_KNOW if dont_know else stored)
-    response = Response.objects.filter(slot=slot).first()
+    response = _response(slot)
     if response is not None and response.answer == stored and response.dont_know == dont_know:
-        return SaveResult(response, changed=False)
+        return SaveResult(response, False, attempt, tuple(slots))
     if response is None:
         response = Response(slot=slot, first_saved_at=now, revisions=0)
     response.answer, response.dont_know = stored, dont_know
@@ -280,7 +394,23 @@ def _store_answer(attempt: Attempt, position: int, answer: object | DontKnow, no
     response.saved_at = now
     response.revisions += 1
     response.save()
-    return SaveResult(response, changed=True)
+    if attempt.assessment.is_adaptive:
+        _advance(attempt, slots, now)
+    return SaveResult(response, True, attempt, tuple(slots))
+
+
+def _advance(attempt: Attempt, slots: list[AttemptItem], now: datetime) -> None:
+    """After an adaptive answer: add the next question (appended to ``slots``) or finish the attempt."""
+    test = engine.adaptive_test(attempt.assessment)
+    state = engine.session_state(test, slots)
+    row = engine.next_row(test, state)
+    if row is None:
+        _finish(attempt, status=Attempt.Status.SUBMITTED, finished_at=now, slots=slots, state=(test, state))
+        return
+    position = len(slots) + 1
+    slots.append(_give(attempt, engine.pick(test, row), position=position))
+    attempt.current_position = position
+    attempt.save(update_fields=["current_position"])
 
 
 def attempt_visit(*, attempt: Attempt, position: int) -> None:
@@ -295,7 +425,7 @@ def attempt_visit(*, attempt: Attempt, position: int) -> None:
 def attempt_submit(*, attempt: Attempt, now: datetime) -> Attempt:
     """Finish the attempt and score it. Submitting twice, or after the deadline, is safe."""
     with transaction.atomic():
-        locked = _lock(attempt)
+        locked = _lock(user=attempt.user_id, attempt_id=attempt.pk)
         if locked.is_open:
             if now >= locked.deadline:
                 _finish(locked, status=Attempt.Status.EXPIRED, finished_at=locked.deadline)
@@ -320,8 +450,13 @@ def item_rate(*, attempt: Attempt, position: int, stars: int, comment: str, now:
     return rating
 
 
-def _lock(attempt: Attempt) -> Attempt:
-    return Attempt.objects.select_for_update().select_related("assessment").get(pk=attempt.pk)
+def _lock(*, user: Any, attempt_id: int) -> Attempt:
+    """The user's attempt, locked until the transaction ends (the assessment and bank read with it)."""
+    return (
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("assessment", "assessment__bank")
+        .get(pk=attempt_id, user=user)
+    )
 
 
 def attempt_require_open(*, attempt: Attempt, now: datetime) -> None:
@@ -333,19 +468,27 @@ def attempt_require_open(*, attempt: Attempt, now: datetime) -> None:
 
 
 def _finish(
-    attempt: Attempt, *, status: str, finished_at: datetime, test: engine.AdaptiveTest | None = None
+    attempt: Attempt,
+    *,
+    status: str,
+    finished_at: datetime,
+    slots: list[AttemptItem] | None = None,
+    state: tuple[engine.AdaptiveTest, SessionState] | None = None,
 ) -> None:
     """Score a locked, open attempt: unanswered questions count 0; pretest questions not at all.
 
     An adaptive attempt also stores its report (domain levels and scores) computed from the answers.
+    ``slots`` (with responses) and the engine ``state`` are reused when the caller has them.
     """
-    scored = Response.objects.filter(slot__attempt=attempt, slot__scored=True)
-    total = scored.aggregate(total=Sum("score"))["total"] or 0.0
-    count = attempt.slots.filter(scored=True).count()
+    slots = _slots(attempt) if slots is None else slots
+    scored = [slot for slot in slots if slot.scored]
+    total = sum(response.score for slot in scored if (response := _response(slot)) is not None)
     if attempt.assessment.is_adaptive:
-        test = test or engine.adaptive_test(attempt.assessment)
-        attempt.report = engine.attempt_report(test, engine.session_state(test, attempt))
-    attempt.score = total / count if count else 0.0
+        if state is None:
+            test = engine.adaptive_test(attempt.assessment)
+            state = (test, engine.session_state(test, slots))
+        attempt.report = engine.attempt_report(*state)
+    attempt.score = total / len(scored) if scored else 0.0
     pass_mark = attempt.assessment.pass_mark
     attempt.passed = None if pass_mark is None else attempt.score >= pass_mark - 1e-9
     attempt.status, attempt.finished_at = status, finished_at
@@ -354,17 +497,23 @@ def _finish(
 
 __all__ = [
     "AnswerError",
+    "AnswerReader",
     "AssessmentError",
     "AssessmentUnavailable",
     "AttemptClosed",
+    "NothingEntered",
     "RetakeLimitReached",
     "SaveResult",
+    "Started",
+    "attempt_begin",
     "attempt_expire_if_due",
     "attempt_open",
     "attempt_require_open",
     "attempt_start",
     "attempt_submit",
     "attempt_visit",
+    "attempts_expire_overdue",
     "item_rate",
     "response_save",
+    "response_submit",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from adaptest.bank import DONT_KNOW, AnswerError
+from adaptest.bank import DONT_KNOW, AnswerError, GradableItem
 from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.answer_forms import answer_from_fields, fields_from_post
 from adaptest.web.assessments.models import Attempt, AttemptItem
@@ -71,57 +73,72 @@ def attempt_resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    if request.method == "POST":
+        return _answer(request, attempt_id, position)
     attempt = _attempt_or_404(request, attempt_id)
     now = timezone.now()
-    if request.method == "GET" and services.attempt_expire_if_due(attempt=attempt, now=now):
+    if services.attempt_expire_if_due(attempt=attempt, now=now):
         messages.warning(request, TIME_UP)
-    if not attempt.is_open and request.method == "GET":
+    if not attempt.is_open:
         return redirect("result", attempt_id=attempt.pk)
     count = attempt.slots.count()
     if not 1 <= position <= count:
         raise Http404("No such question.")
-    if attempt.assessment.is_adaptive and request.method == "GET" and position != count:
+    if attempt.assessment.is_adaptive and position != count:
         return redirect(_question_url(attempt, count))  # answers are final: no going back
-    if request.method == "POST":
-        return _save_and_move(request, attempt, position, count)
     services.attempt_visit(attempt=attempt, position=position)
     page = selectors.question_page(attempt=attempt, position=position, now=now)
     return render(request, "assessments/question.html", {"attempt": attempt, "page": page})
 
 
-NOTHING_ENTERED = "Enter an answer, or choose “I don't know yet” to move on."
+def _answer(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+    """Save what was entered (if anything), then go where the pressed button asked.
 
-
-def _save_and_move(request: HttpRequest, attempt: Attempt, position: int, count: int) -> HttpResponse:
-    """Save what was entered (if anything), then go where the pressed button asked."""
+    One call to the answer service: it locks, checks the deadline, grades and, in the adaptive
+    assessment, chooses the next question, which the redirect then shows.
+    """
     action = request.POST.get("action", "next")
     fields = fields_from_post(request.POST)
+
+    def read(item: GradableItem, presentation: dict[str, Any]) -> object:
+        return DONT_KNOW if action == "dont_know" else answer_from_fields(item, presentation, fields)
+
     try:
-        services.attempt_require_open(attempt=attempt, now=timezone.now())
-        if action == "dont_know":
-            services.response_save(attempt=attempt, position=position, answer=DONT_KNOW, now=timezone.now())
-        else:
-            slot = selectors.attempt_slot(attempt=attempt, position=position)
-            item = slot.item_version.parsed
-            answer = answer_from_fields(item, item.presentation(slot.display_seed), fields)
-            if answer is None and attempt.assessment.is_adaptive:
-                raise AnswerError(NOTHING_ENTERED)
-            if answer is not None:
-                services.response_save(attempt=attempt, position=position, answer=answer, now=timezone.now())
+        saved = services.response_submit(
+            user=request.user, attempt_id=attempt_id, position=position, answer=read, now=timezone.now()
+        )
+    except (Attempt.DoesNotExist, AttemptItem.DoesNotExist):
+        raise Http404("No such question.") from None
     except services.AttemptClosed as closed:
         messages.error(request, str(closed))
-        return redirect("result", attempt_id=attempt.pk)
+        return redirect("result", attempt_id=attempt_id)
+    except services.NothingEntered as empty:
+        attempt = _attempt_or_404(request, attempt_id)
+        if not attempt.assessment.is_adaptive:  # a fixed exam moves on without saving anything
+            return redirect(_destination(attempt, action, position, attempt.slots.count()))
+        return _answer_refused(request, attempt, position, fields, str(empty))
     except services.AssessmentError as refused:
         messages.error(request, str(refused))
-        return redirect("attempt", attempt_id=attempt.pk)
+        return redirect("attempt", attempt_id=attempt_id)
     except AnswerError as error:
-        page = selectors.question_page(attempt=attempt, position=position, now=timezone.now(), fields=fields)
-        context = {"attempt": attempt, "page": page, "error": str(error)}
-        return render(request, "assessments/question.html", context, status=422)
+        return _answer_refused(request, _attempt_or_404(request, attempt_id), position, fields, str(error))
+    attempt = saved.attempt
+    assert attempt is not None
     if attempt.assessment.is_adaptive:
-        attempt.refresh_from_db()
-        return redirect("attempt", attempt_id=attempt.pk)  # the next question, or the result
-    return redirect(_destination(attempt, action, position, count))
+        following = saved.next_slot
+        if following is None:
+            return redirect("result", attempt_id=attempt.pk)
+        return redirect(_question_url(attempt, following.position))
+    return redirect(_destination(attempt, action, position, len(saved.slots)))
+
+
+def _answer_refused(
+    request: HttpRequest, attempt: Attempt, position: int, fields: dict[str, list[str]], error: str
+) -> HttpResponse:
+    """The question again with what the learner entered and why it was not accepted (nothing saved)."""
+    page = selectors.question_page(attempt=attempt, position=position, now=timezone.now(), fields=fields)
+    context = {"attempt": attempt, "page": page, "error": error}
+    return render(request, "assessments/question.html", context, status=422)
 
 
 def _whole_number(text: str, digits: int = 9) -> int | None:

@@ -20,6 +20,7 @@ from django.db import transaction
 from adaptest.psychometrics.calibration import CalibrationResult, calibrate_2pl
 from adaptest.web.itembank.models import Bank, Item, ItemParameters
 from adaptest.web.itembank.selectors import ItemResponses, item_responses
+from adaptest.web.itembank.services import bank_pools_changed
 
 #: Starting difficulties are clipped into this range (as the engine's own default start is).
 _START_B = 3.0
@@ -235,3 +236,5 @@ def _store(parameters: dict[int, ItemParameters], changed: dict[int, ItemChange]
             updated.append(row)
     fields = ["a", "b", "responses", "source", "pretest", "updated_at"]
     ItemParameters.objects.bulk_update(updated, fields)
+    banks = Item.objects.filter(pk__in=changed).values_list("bank_id", flat=True).distinct()
+    bank_pools_changed(bank_pks=list(banks))

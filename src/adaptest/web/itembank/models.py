@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,11 +12,24 @@ from django.db.models import Q
 from adaptest.bank import GradableItem, parse_item
 
 
+def new_pool_stamp() -> str:
+    """A fresh random stamp: unlike a counter, it never repeats, even after a rolled-back transaction."""
+    return secrets.token_hex(8)
+
+
 class Bank(models.Model):
     bank_id = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     meta = models.JSONField(help_text="bank.yaml as loaded: domains, level descriptors, skills")
     synced_at = models.DateTimeField(auto_now=True)
+    pool_stamp = models.CharField(
+        max_length=32,
+        default=new_pool_stamp,
+        help_text=(
+            "renewed whenever the bank's items or their parameters change (sync, calibration): servers "
+            "rebuild their cached adaptive pools when it differs from the one they built from"
+        ),
+    )
 
     def __str__(self) -> str:
         return self.title

@@ -18,7 +18,7 @@ from adaptest.bank import Bank as BankFolder
 from adaptest.bank import GradableItem, item_content_hash
 from adaptest.bank.calibration_hints import hinted_difficulty
 from adaptest.bank.generators import VALIDATION_SEEDS
-from adaptest.web.itembank.models import Assessment, Bank, Item, ItemParameters, ItemVersion
+from adaptest.web.itembank.models import Assessment, Bank, Item, ItemParameters, ItemVersion, new_pool_stamp
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,15 @@ def bank_sync(*, folder: BankFolder) -> SyncReport:
             },
         )
     Assessment.objects.filter(bank=bank).exclude(slug__in=folder.assessments).update(is_active=False)
+    bank_pools_changed(bank_pks=[bank.pk])
     return SyncReport(bank.bank_id, len(created), new_versions, retired, len(folder.assessments))
+
+
+def bank_pools_changed(*, bank_pks: list[int]) -> None:
+    """Tell every server that these banks' adaptive pools must be rebuilt: their items, versions or
+    parameters changed. Call it inside the change's transaction, so the stamp moves with the rows."""
+    for pk in bank_pks:
+        Bank.objects.filter(pk=pk).update(pool_stamp=new_pool_stamp())
 
 
 def _sources(folder: BankFolder) -> dict[str, _Source]:
