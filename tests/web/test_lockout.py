@@ -83,3 +83,12 @@ def test_the_lock_holds_one_username_from_one_address_only(ben, ada) -> None:  #
 def test_log_ins_from_code_on_the_server_are_not_refused_for_want_of_an_address(client, ben) -> None:  # type: ignore[no-untyped-def]
     assert client.login(username="ben", password=PASSWORD)
     assert not client.login(username="ben", password="wrong password")
+
+
+def test_a_trusted_proxy_forwarding_nonsense_is_not_taken_for_an_address(settings, ben) -> None:  # type: ignore[no-untyped-def]
+    settings.ADAPTEST_PROXY_COUNT = 1
+    client = Client(HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="192.0.2.10")
+    assert _log_in(client, "login", "wrong password").status_code == 200
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().ip_address == "192.0.2.10"

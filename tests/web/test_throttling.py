@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _sign_up(client: Client, username: str, password: str = PASSWORD) -> object:
-    return client.post(reverse("signup"), {"username": username, "password1": password, "password2": password})
+    return client.post(
+        reverse("signup"), {"username": username, "password1": password, "password2": password}
+    )
 
 
 # --- sign-up: per client address ------------------------------------------------------------------------
@@ -75,7 +77,9 @@ def test_token_creation_on_the_account_page_is_limited_per_user(settings, ada, d
         assert client.post(reverse("api_token_create"), {"name": name}).status_code == 200
     refused = client.post(reverse("api_token_create"), {"name": "three"})
     assert refused.status_code == 429 and int(refused["Retry-After"]) == 1800
-    assert "You created too many API tokens recently. Try again in about 30 minutes." in refused.content.decode()
+    assert (
+        "You created too many API tokens recently. Try again in about 30 minutes." in refused.content.decode()
+    )
     assert ApiToken.objects.filter(user=ada).count() == 2
     other = Client()
     other.force_login(dan)
@@ -133,7 +137,9 @@ def test_the_api_is_limited_per_user_whatever_the_token_with_a_429_that_says_whe
         assert refused.status_code == 429 and refused["Retry-After"] == "20"
         body = refused.json()
         assert body["retry_after"] == 20
-        assert re.fullmatch(r"Too many requests: at most 3 every 60 seconds\. Try again in 20 seconds\.", body["detail"])
+        assert re.fullmatch(
+            r"Too many requests: at most 3 every 60 seconds\. Try again in 20 seconds\.", body["detail"]
+        )
         assert client.get("/api/assessments", headers=_bearer(dan)).status_code == 200
     with time_machine.travel(start + timedelta(seconds=20), tick=False):
         assert client.get("/api/assessments", headers=laptop).status_code == 200

@@ -39,7 +39,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST":
         # Only accounts actually created count against the address; a mistyped password does not.
-        address, rate = client_ip(request), settings.ADAPTEST_SIGNUP_THROTTLE
+        address, rate = client_ip(request) or "unknown", settings.ADAPTEST_SIGNUP_THROTTLE
         wait = rate_limit_wait(scope="signup", ident=address, rate=rate, consume=False)
         if wait is not None:
             return throttled_page(request, wait=wait, what=TOO_MANY_SIGNUPS)

@@ -12,12 +12,10 @@ from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from ninja.params.functions import Path, Query
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from adaptest.bank import AnswerError
-
-MAX_ID = 2**31 - 1
-"""The largest id or position a request may name: beyond any real one, within every database's integers."""
+from adaptest.web.core.middleware import MAX_ID  # the pages' bound too
 
 AttemptId = Annotated[int, Path(ge=1, le=MAX_ID, description="an attempt's id")]
 PositionPath = Annotated[int, Path(ge=1, le=MAX_ID, description="a question's position, from 1")]
@@ -115,6 +113,13 @@ class DontKnowAnswer(_Strict):
     """“I don't know yet”: allowed for every kind, scored as incorrect."""
 
     dont_know: Literal[True]
+
+    @field_validator("dont_know", mode="before")
+    @classmethod
+    def _a_json_boolean(cls, value: object) -> object:
+        if not isinstance(value, bool):  # a Literal[True] alone would take 1 and 1.0, even when strict
+            raise ValueError("must be the JSON boolean true")
+        return value
 
 
 KindAnswer = ChoicesAnswer | ValueAnswer | FieldValuesAnswer | GridAnswer | OrderAnswer

@@ -5,6 +5,9 @@ A NUL character (U+0000) is refused by PostgreSQL in every text column, and an u
 a use in a username, an answer, a token name or a comment, so rather than checking every field of every
 form and schema, this middleware answers 400 when one appears in the path, the query string, a form field
 or anywhere in a JSON body (keys included): JSON ``{"detail": …}`` under /api/, a short page elsewhere.
+
+The same middleware keeps whole numbers in page paths (``/attempts/<int:attempt_id>/``) within
+``MAX_ID``: a larger one names nothing, so it is a 404 before any query could overflow a column.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 API_PREFIX = "/api/"
+MAX_ID = 2**31 - 1
+"""The largest id or position a request may name: beyond any real one, within every database's integers."""
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -96,3 +101,9 @@ class RefuseUnstorableText:
         if request.path_info.startswith(API_PREFIX):
             return JsonResponse({"detail": message}, status=400)
         return render(request, "core/bad_request.html", {"message": message}, status=400)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: dict[str, Any]
+    ) -> None:
+        if any(isinstance(value, int) and value > MAX_ID for value in (*args, *kwargs.values())):
+            raise Http404("No such page.")

@@ -13,6 +13,7 @@ through, which a rate limit can afford.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -27,21 +28,27 @@ from ninja.throttling import BaseThrottle
 _SLACK = 1e-6  # seconds: keeps float rounding from refusing the last request of a burst
 
 
-def client_ip(request: HttpRequest) -> str:
+def _address(text: object) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(text).strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or with ``ADAPTEST_PROXY_COUNT`` trusted proxies in front of
     the app, the address the outermost of them saw (the N-th entry from the right of X-Forwarded-For).
+    None when there is no valid address (a request made inside the server, a Unix socket).
 
-    Without trusted proxies X-Forwarded-For is ignored: anyone can send it.
+    Without trusted proxies X-Forwarded-For is ignored: anyone can send it. This is also django-axes'
+    idea of the address (settings.AXES_CLIENT_IP_CALLABLE), so lock-outs and rate limits agree.
     """
-    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    remote = _address(request.META.get("REMOTE_ADDR"))
     proxies: int = settings.ADAPTEST_PROXY_COUNT
-    if proxies <= 0:
+    forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies <= 0 or not forwarded:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if not forwarded:
-        return remote
-    return forwarded[-min(proxies, len(forwarded))]
+    return _address(forwarded[-min(proxies, len(forwarded))]) or remote
 
 
 def rate_limit_wait(*, scope: str, ident: str, rate: tuple[int, int], consume: bool = True) -> float | None:
@@ -105,7 +112,7 @@ class ApiRateLimit(BaseThrottle):
 
     def allow_request(self, request: HttpRequest) -> bool:
         user: Any = getattr(request, "auth", None)
-        ident = f"user-{user.pk}" if user is not None else f"ip-{client_ip(request)}"
+        ident = f"user-{user.pk}" if user is not None else f"ip-{client_ip(request) or 'unknown'}"
         wait = rate_limit_wait(scope=self.scope, ident=ident, rate=getattr(settings, self.setting))
         self._local.wait = wait
         return wait is None

@@ -1,0 +1,581 @@
+"""Acceptance: hostile input is refused with a 4xx, never a 500 — on every page form and API endpoint.
+
+Nothing here is a hand list of fields or endpoints. The pages come from the URL configuration (every
+route outside the admin and the API, plus the admin's log-in page), are fetched as a visitor, a learner
+and a member of staff, and every <form> they render is submitted again with each of its fields in turn
+replaced by a hostile value. The API's operations, parameters and body fields come from its OpenAPI
+document. The hostile values are NUL characters, unpaired surrogates, integers past any column's range,
+digits that are not ASCII, and booleans where numbers or text belong.
+
+- NUL anywhere, and an unpaired surrogate in JSON, must be a 400 (core.middleware says where).
+- A form may re-render with its errors or redirect, or refuse with a 4xx; it may never answer 5xx.
+- An id or position past the database's integers is a 404 on the pages and a 422 in the API; a boolean in
+  place of a number, or a string in place of an integer, is a 422.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from adaptest.bank import DONT_KNOW
+from adaptest.web.accounts.services import api_token_create
+from adaptest.web.api.schemas import ANSWER_SHAPE
+from adaptest.web.assessments import services
+from adaptest.web.assessments.models import Attempt, Response
+from adaptest.web.itembank.models import Assessment
+
+pytestmark = pytest.mark.django_db
+
+NUL = "a\x00b"
+SURROGATE_FORM_BYTES = "%ED%A0%80"  # how a lone U+D800 would be spelt in a form; Django decodes it to U+FFFD
+OVERFLOWING = ["9" * 5000, str(2**31), str(2**63), str(10**30), "-1", "0"]
+NOT_ASCII_DIGITS = ["²", "٣", "1e999"]
+BOOLEAN_TEXT = ["true", "false"]
+FORM_VALUES = [NUL, *OVERFLOWING, *NOT_ASCII_DIGITS, *BOOLEAN_TEXT]
+PATH_INTS = [2**31, 2**63, 10**30]
+
+
+# --- what the test works on ------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """ada's attempts in every state a page can be in, a token to revoke, and a password-reset link."""
+
+    clients: dict[str, Client]
+    params: dict[str, list[str]]
+    pairs: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    bearer: dict[str, str] = field(default_factory=dict)
+    attempts: dict[str, Attempt] = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped-def]
+    settings.ADAPTEST_API_THROTTLE = (100_000, 60)  # this test sends many requests on purpose
+    now = timezone.now()
+    fixed = Assessment.objects.get(slug="dl-fundamentals-cert")
+    adaptive = Assessment.objects.get(slug="dl-skills-assessment")
+    finished = services.attempt_start(user=ada, assessment=fixed, now=now)
+    services.response_save(attempt=finished, position=1, answer=DONT_KNOW, now=now)
+    services.attempt_submit(attempt=finished, now=now)
+    open_fixed = services.attempt_start(user=ada, assessment=fixed, now=now)
+    open_adaptive = services.attempt_start(user=ada, assessment=adaptive, now=now)
+    token, plaintext = api_token_create(user=ada, name="hostile", now=now)
+    clients = {"visitor": Client(raise_request_exception=False)}
+    for role, user in (("learner", ada), ("staff", ben)):
+        clients[role] = Client(raise_request_exception=False)
+        clients[role].force_login(user)
+    bank, skill = shipped_bank.meta.id, shipped_bank.meta.skills[0].id
+    return World(
+        clients=clients,
+        params={
+            "slug": [fixed.slug, adaptive.slug],
+            "attempt_id": [str(a.pk) for a in (open_fixed, open_adaptive, finished)],
+            "token_id": [str(token.pk)],
+            "uidb64": [urlsafe_base64_encode(force_bytes(ada.pk))],
+            "token": [default_token_generator.make_token(ada)],
+        },
+        pairs={
+            ("attempt_id", "position"): [
+                (str(a.pk), str(p)) for a in (open_fixed, open_adaptive, finished) for p in _positions(a)
+            ],
+            ("bank_id", "skill_id"): [(bank, skill)],
+        },
+        bearer={"Authorization": f"Bearer {plaintext}"},
+        attempts={"fixed": open_fixed, "adaptive": open_adaptive, "finished": finished},
+    )
+
+
+def _positions(attempt: Attempt) -> list[int]:
+    return list(attempt.slots.values_list("position", flat=True))
+
+
+# --- pages: routes from the URL configuration -----------------------------------------------------------
+
+_CONVERTER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def _routes(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
+    """Every page route (admin and API apart; the admin's log-in page is added by the caller)."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in ("admin", "api"):
+                continue
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield "/" + prefix + str(pattern.pattern)
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    return _CONVERTER.sub(lambda m: values[m.group("name")], route)
+
+
+def _concrete_urls(route: str, world: World) -> Iterator[str]:
+    """The route with real ids, slugs and positions, in every combination the world has."""
+    names = [m.group("name") for m in _CONVERTER.finditer(route)]
+    if not names:
+        yield route
+        return
+    paired = next((pair for pair in world.pairs if set(pair) <= set(names)), None)
+    rest = [n for n in names if paired is None or n not in paired]
+    combos: list[dict[str, str]] = [{}]
+    if paired is not None:
+        combos = [dict(zip(paired, values, strict=True)) for values in world.pairs[paired]]
+    for name in rest:
+        combos = [{**c, name: v} for c in combos for v in world.params[name]]
+    for combo in combos:
+        yield _fill(route, combo)
+
+
+@dataclass(frozen=True)
+class Form:
+    role: str
+    page: str
+    action: str
+    method: str
+    fields: tuple[tuple[str, str], ...]  # the values the page would send as it is
+    names: tuple[str, ...]  # every named field, buttons included
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict[str, Any]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append(
+                {"action": a.get("action", ""), "method": a.get("method", "get"), "fields": [], "names": []}
+            )
+            return
+        if not self.forms or "name" not in a:
+            return
+        form, name = self.forms[-1], a["name"]
+        if tag in ("input", "button", "textarea", "select") and name not in form["names"]:
+            form["names"].append(name)
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "button", "image", "reset"):
+                form["fields"].append((name, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = name
+            form["fields"].append((name, ""))
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select:
+            form["fields"].append((self._select, a.get("value", "")))
+            self._select = None  # the first option stands for the selection
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def _discover_forms(world: World) -> list[Form]:
+    """Every distinct form the pages render (a question form once per item kind's set of field names)."""
+    found: dict[tuple[Any, ...], Form] = {}
+    routes = [*_routes(), reverse("admin:login")]
+    for role, client in world.clients.items():
+        for route in routes:
+            for url in _concrete_urls(route, world):
+                response = client.get(url, follow=True)
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                page = response.request["PATH_INFO"]
+                parser = _Forms()
+                parser.feed(response.content.decode())
+                for raw in parser.forms:
+                    action = raw["action"] or page
+                    target = resolve(urlsplit(action).path)
+                    shape = tuple(sorted(re.sub(r"\d+", "N", n) for n in raw["names"]))
+                    key = (role, target.route, raw["method"].lower(), shape)
+                    found.setdefault(
+                        key,
+                        Form(
+                            role,
+                            page,
+                            action,
+                            raw["method"].lower(),
+                            tuple(raw["fields"]),
+                            tuple(raw["names"]),
+                        ),
+                    )
+    # Forms that change what the others see (finishing the exam, logging out, revoking) go last.
+    last = ("submit", "logout", "revoke", "start")
+    return sorted(found.values(), key=lambda f: any(word in f.action for word in last))
+
+
+def _client_for(world: World, form: Form) -> Client:
+    client = world.clients[form.role]
+    if form.role != "visitor":  # a logout form may have logged the previous client out
+        from django.contrib.auth import get_user_model
+
+        client.force_login(get_user_model().objects.get(username="ada" if form.role == "learner" else "ben"))
+    return client
+
+
+def _submit(client: Client, form: Form, data: list[tuple[str, str]]) -> Any:
+    if form.method == "post":
+        body = urlencode(data)
+        return client.post(form.action, body, content_type="application/x-www-form-urlencoded")
+    return client.get(f"{urlsplit(form.action).path}?{urlencode(data)}")
+
+
+def test_every_page_form_field_refuses_hostile_values_without_a_server_error(world: World) -> None:
+    forms = _discover_forms(world)
+    actions = {resolve(urlsplit(f.action).path).url_name for f in forms}
+    # The discovery itself must have found the forms a person uses; otherwise this test proves nothing.
+    assert {
+        "login",
+        "signup",
+        "question",
+        "rate",
+        "api_token_create",
+        "api_token_revoke",
+        "logout",
+    } <= actions
+    assert {"item_stats", "password_change", "password_reset", "attempt_start", "submit"} <= actions
+    failures: list[str] = []
+    sent = 0
+    for form in forms:
+        client = _client_for(world, form)
+        for name in form.names:
+            base = [(n, v) for n, v in form.fields if n != name]
+            for value in FORM_VALUES:
+                response = _submit(client, form, [*base, (name, value)])
+                sent += 1
+                expected_400 = value == NUL
+                if response.status_code >= 500 or (expected_400 and response.status_code != 400):
+                    failures.append(
+                        f"{form.method} {form.action} {name}={value[:20]!r}: {response.status_code}"
+                    )
+            if form.method == "post":  # a lone surrogate as a form can spell it: never a 500
+                body = urlencode([*base, (name, "SURROGATE")]).replace("SURROGATE", SURROGATE_FORM_BYTES)
+                response = client.post(form.action, body, content_type="application/x-www-form-urlencoded")
+                sent += 1
+                if response.status_code >= 500:
+                    failures.append(f"post {form.action} {name}=<lone surrogate>: {response.status_code}")
+    assert not failures, f"{len(failures)} of {sent} hostile form submissions failed:\n" + "\n".join(failures)
+    assert sent > 300
+
+
+def test_a_nul_in_a_form_is_a_400_page_that_says_which_field(world: World) -> None:
+    client = world.clients["learner"]
+    response = client.post(reverse("api_token_create"), {"name": "my\x00laptop"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The form field “name” contains a NUL character (U+0000), which cannot be stored." in html
+    assert "Nothing was saved" in html
+
+
+def test_every_page_path_refuses_overflowing_ids_and_nul(world: World) -> None:
+    client = world.clients["learner"]
+    failures: list[str] = []
+    for route in _routes():
+        names = [m.group("name") for m in _CONVERTER.finditer(route)]
+        if not names:
+            response = client.get(f"{route}?next=%00")
+            if response.status_code != 400:
+                failures.append(f"{route}?next=%00: {response.status_code}")
+            continue
+        good = _values_in(route, next(iter(_concrete_urls(route, world))))
+        for match in _CONVERTER.finditer(route):
+            hostile = ["%00"]
+            if match.group("converter") == "int":
+                hostile += [str(n) for n in PATH_INTS]
+            for value in hostile:
+                url = _fill(route, {**good, match.group("name"): value})
+                for method in ("get", "post"):
+                    response = getattr(client, method)(url)
+                    expected = 400 if value == "%00" else 404
+                    if response.status_code not in (expected, 405):
+                        failures.append(f"{method} {url[:80]}: {response.status_code}, not {expected}")
+    assert not failures, "\n".join(failures)
+
+
+def _values_in(route: str, url: str) -> dict[str, str]:
+    """The parameter values of a concrete URL of ``route``."""
+    parts = _CONVERTER.split(route)[::3]  # the literal text between the parameters
+    names = [m.group("name") for m in _CONVERTER.finditer(route)]
+    regex = "".join(
+        re.escape(part) + (f"(?P<{names[i]}>[^/]+?)" if i < len(names) else "")
+        for i, part in enumerate(parts)
+    )
+    match = re.fullmatch(regex, url)
+    assert match, (route, url)
+    return match.groupdict()
+
+
+def test_the_question_form_never_errs_on_a_strange_destination(world: World) -> None:
+    """The cases the issue found: ``goto-`` with 5 000 digits, or with a superscript two."""
+    client = world.clients["learner"]
+    attempt = world.attempts["fixed"]
+    url = reverse("question", args=[attempt.pk, 3])
+    for action in ("goto-" + "9" * 5000, "goto-²", "goto-", "goto--1", "goto-٣"):
+        response = client.post(url, {"action": action})
+        assert response.status_code == 302 and response["Location"] == url  # stays on the question
+    assert client.post(url, {"action": "goto-99"})["Location"] == reverse("question", args=[attempt.pk, 20])
+    assert client.post(url, {"action": "goto-7"})["Location"] == reverse("question", args=[attempt.pk, 7])
+
+
+def test_a_rating_with_strange_stars_is_refused_with_the_reason(world: World) -> None:
+    client = world.clients["learner"]
+    attempt = world.attempts["finished"]
+    url = reverse("rate", args=[attempt.pk, 1])
+    for stars in ("9" * 5000, "²", "٣", "true", "0", "6", ""):
+        response = client.post(url, {"stars": stars, "comment": "hm"}, follow=True)
+        assert response.status_code == 200 and "Choose from 1 to 5 stars." in response.content.decode()
+    assert not attempt.slots.get(position=1).item_version.ratings.exists()  # type: ignore[attr-defined]
+
+
+# --- the API: operations from its OpenAPI document ------------------------------------------------------
+
+
+def _openapi(client: Client) -> dict[str, Any]:
+    return client.get("/api/openapi.json").json()  # type: ignore[no-any-return]
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _examples(document: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
+    """Minimal valid instances of a schema, one per alternative of each anyOf."""
+    schema = _resolve(document, schema)
+    if "anyOf" in schema:
+        return [
+            e
+            for option in schema["anyOf"]
+            if option.get("type") != "null"
+            for e in _examples(document, option)
+        ]
+    if "const" in schema or "enum" in schema:
+        return [schema.get("const", (schema.get("enum") or [None])[0])]
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        required = schema.get("required", [])
+        variants: list[dict[str, Any]] = [{}]
+        for name in required:
+            variants = [{**v, name: e} for v in variants for e in _examples(document, props[name])]
+        if not props and "additionalProperties" in schema:
+            variants = [{"x": e} for e in _examples(document, schema["additionalProperties"])]
+        return variants
+    if kind == "array":
+        return [[e] for e in _examples(document, schema["items"])[:1]]
+    return [{"string": "o1", "integer": 1, "number": 1.5, "boolean": True}[kind]]
+
+
+def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """(path, value) of every scalar in a JSON document."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*path, index))
+    else:
+        yield path, value
+
+
+def _key_paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of every key of every object in a JSON document."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*path, key)
+            yield from _key_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _key_paths(item, (*path, index))
+
+
+def _rename(document: Any, path: tuple[Any, ...], new_key: str) -> Any:
+    copy = json.loads(json.dumps(document))
+    parent = copy
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[new_key] = parent.pop(path[-1])
+    return copy
+
+
+def _replace(document: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    copy = json.loads(json.dumps(document))
+    target = copy
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return copy
+
+
+def _answer_bodies(world: World) -> list[dict[str, Any]]:
+    """A valid body per answer shape: each aimed at a question of the open fixed exam that takes it."""
+    attempt = world.attempts["fixed"]
+    bodies = []
+    for slot in attempt.slots.select_related("item_version"):
+        item = slot.item_version.parsed
+        shape = ANSWER_SHAPE[item.kind]
+        if any(b["shape"] is shape for b in bodies):
+            continue
+        presentation = item.presentation(slot.display_seed)
+        answer: dict[str, Any]
+        if shape.__name__ == "ChoicesAnswer":
+            answer = {"choices": ["o1"]}
+        elif shape.__name__ == "ValueAnswer":
+            answer = {"value": "0.5"}
+        elif shape.__name__ == "FieldValuesAnswer":
+            answer = {"values": {f["name"]: "1" for f in presentation["fields"]}}
+        elif shape.__name__ == "GridAnswer":
+            answer = {"cells": [["1"] * presentation["columns"] for _ in range(presentation["rows"])]}
+        else:
+            answer = {"order": ["b1"]}
+        bodies.append({"shape": shape, "body": {"position": slot.position, "answer": answer}})
+    bodies.append({"shape": None, "body": {"position": 1, "answer": {"dont_know": True}}})
+    return [b["body"] for b in bodies]
+
+
+def _api(world: World, method: str, url: str, body: Any = None, raw: str | None = None) -> Any:
+    client = world.clients["visitor"]
+    if method == "get":
+        return client.get(url, headers=world.bearer)
+    data = raw if raw is not None else json.dumps(body if body is not None else {})
+    return client.post(url, data, content_type="application/json", headers=world.bearer)
+
+
+MARKER = "__HOSTILE__"
+HOSTILE_JSON: list[tuple[str, str, int | None]] = [
+    # (what, JSON text, the status it must get; None: any 4xx)
+    ("NUL", '"a\\u0000b"', 400),
+    ("lone surrogate", '"\\ud800"', 400),
+    ("lone low surrogate", '"x\\udfffy"', 400),
+    ("true", "true", 422),
+    ("false", "false", 422),
+    ("2**31", str(2**31), None),
+    ("2**63", str(2**63), None),
+    ("10**30", str(10**30), None),
+]
+
+
+def test_every_api_endpoint_refuses_hostile_paths_queries_and_bodies(world: World) -> None:
+    document = _openapi(world.clients["visitor"])
+    failures: list[str] = []
+    sent = 0
+    attempt = world.attempts["fixed"]
+    real = {"slug": attempt.assessment.slug, "attempt_id": str(attempt.pk), "position": "1"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            parameters = operation.get("parameters", [])
+            base_url = re.sub(r"\{(\w+)\}", lambda m: real[m.group(1)], path)
+            for parameter in parameters:
+                integer = "integer" in json.dumps(parameter["schema"])
+                hostile = [
+                    "%00",
+                    "%ED%A0%80",
+                    "true",
+                    "1.5",
+                    "²",
+                    "-1",
+                    "0",
+                    str(2**31),
+                    str(2**63),
+                    "9" * 5000,
+                ]
+                for value in hostile:
+                    if parameter["in"] == "path":
+                        url = path.replace("{" + parameter["name"] + "}", value)
+                        url = re.sub(r"\{(\w+)\}", lambda m: real[m.group(1)], url)
+                    else:
+                        url = f"{base_url}?{parameter['name']}={value}"
+                    response = _api(world, method, url)
+                    sent += 1
+                    expected = {400} if value == "%00" else ({422} if integer else {400, 404, 422})
+                    if response.status_code not in expected:
+                        failures.append(
+                            f"{method} {url[:90]}: {response.status_code}, not {sorted(expected)}"
+                        )
+            if "requestBody" not in operation:
+                continue
+            bodies = _answer_bodies(world) if "answers" in path else []
+            schema = operation["requestBody"]["content"]["application/json"]["schema"]
+            bodies = bodies or _examples(document, schema)
+            for body in bodies:
+                assert _api(world, method, base_url, body).status_code < 400, (path, body)  # valid as it is
+                for leaf, original in _leaves(body):
+                    for what, text, status in HOSTILE_JSON:
+                        if isinstance(original, str) and what[0].isdigit():
+                            continue  # a huge number is a fine text or number answer; hostile as an integer
+                        if original is True and what == "true":
+                            continue  # {"dont_know": true} is meant
+                        raw = json.dumps(_replace(body, leaf, MARKER)).replace(f'"{MARKER}"', text)
+                        response = _api(world, method, base_url, raw=raw)
+                        sent += 1
+                        ok = response.status_code == status if status else 400 <= response.status_code < 500
+                        if not ok or "json" not in response.get("Content-Type", ""):
+                            failures.append(f"{method} {path} {leaf}={what}: {response.status_code}")
+                for key in _key_paths(body):  # keys are text too
+                    raw = json.dumps(_rename(body, key, MARKER)).replace(f'"{MARKER}"', '"\\u0000"')
+                    response = _api(world, method, base_url, raw=raw)
+                    sent += 1
+                    if response.status_code != 400:
+                        failures.append(f"{method} {path} key {key}=NUL: {response.status_code}")
+    assert not failures, f"{len(failures)} of {sent} hostile API requests failed:\n" + "\n".join(failures)
+    assert sent > 150
+
+
+def test_a_json_boolean_is_never_a_number_nor_a_string_a_position(world: World) -> None:
+    attempt = world.attempts["fixed"]
+    slot = next(
+        s for s in attempt.slots.select_related("item_version") if s.item_version.parsed.kind == "numeric"
+    )
+    url = f"/api/attempts/{attempt.pk}/answers"
+    for body in (
+        {"position": slot.position, "answer": {"value": True}},
+        {"position": str(slot.position), "answer": {"value": "1"}},
+        {"position": True, "answer": {"value": "1"}},
+        {"position": slot.position, "answer": {"dont_know": 1}},
+        {"position": float(slot.position), "answer": {"value": "1"}},
+    ):
+        response = _api(world, "post", url, body)
+        assert response.status_code == 422, body
+    assert not Response.objects.filter(slot__attempt=attempt).exists()
+    assert _api(world, "post", url, {"position": slot.position, "answer": {"value": 1}}).status_code == 200
+
+
+def test_a_nul_in_an_api_path_is_a_400_in_json_that_says_where(world: World) -> None:
+    response = _api(world, "post", "/api/assessments/%00/attempts")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The path contains a NUL character (U+0000), which cannot be stored. "
+        "Remove it and send the request again."
+    }
+    attempt = world.attempts["fixed"]
+    raw = '{"position": 1, "answer": {"value": "x\\ud800"}}'
+    response = _api(world, "post", f"/api/attempts/{attempt.pk}/answers", raw=raw)
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(
+        "The JSON body at answer.value contains an unpaired surrogate (U+D800)"
+    )
