@@ -141,6 +141,7 @@ def _build(assessment: Assessment) -> AdaptiveTest:
         pretest_positions=PRETEST_POSITIONS[:pretest_slots],
         cuts=CUTS,
     )
+    _ensure_counters(assessment.pk, [entry.item_pk for entry in entries])
     return AdaptiveTest(
         assessment.pk,
         domains,
@@ -149,6 +150,12 @@ def _build(assessment: Assessment) -> AdaptiveTest:
         design,
         {entry.item_pk: i for i, entry in enumerate(entries)},
     )
+
+
+def _ensure_counters(assessment_pk: int, item_pks: list[int]) -> None:
+    """Create the missing exposure counters of a pool (once per build), so adding a slot only updates."""
+    rows = [ExposureCounter(assessment_id=assessment_pk, item_id=pk) for pk in [None, *item_pks]]
+    ExposureCounter.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def forget_cached_pools() -> None:

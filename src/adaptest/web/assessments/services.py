@@ -189,6 +189,7 @@ def _give(attempt: Attempt, chosen: engine.Pick, *, position: int) -> AttemptIte
         a=chosen.a,
         b=chosen.b,
     )
+    AttemptItem.response.related.set_cached_value(slot, None)  # no answer yet: known without a query
     _count_exposure(attempt.assessment_id, item_pk=chosen.item_pk)
     return slot
 
@@ -327,18 +328,13 @@ def _fixed_answer(answer: object) -> AnswerReader:
 
 
 def _lock_with_slots(*, user: Any, attempt_id: int) -> tuple[Attempt, list[AttemptItem]]:
-    """The user's attempt, locked until the transaction ends, with its slots, versions and responses —
-    in one query (the attempt row is locked through the join)."""
-    slots = list(
-        AttemptItem.objects.select_for_update(of=("attempt",))
-        .select_related("item_version", "response", "attempt__assessment__bank")
-        .defer("attempt__assessment__bank__meta")  # large, and only needed to build a pool
-        .filter(attempt_id=attempt_id, attempt__user=user)
-        .order_by("position")
-    )
-    if not slots:  # not the user's attempt (DoesNotExist), or one without questions
-        return _lock(user=user, attempt_id=attempt_id), []
-    attempt = slots[0].attempt
+    """The user's attempt, locked until the transaction ends, then its slots with versions and responses.
+
+    Two queries, on purpose: PostgreSQL re-reads only the locked row after waiting for a lock, so slots
+    read in the locking query could miss an answer a concurrent request had just stored.
+    """
+    attempt = _lock(user=user, attempt_id=attempt_id)
+    slots = _slots(attempt)
     for slot in slots:
         slot.attempt = attempt  # one instance, so what a slot sees of the attempt stays current
     return attempt, slots
@@ -455,6 +451,7 @@ def _lock(*, user: Any, attempt_id: int) -> Attempt:
     return (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("assessment", "assessment__bank")
+        .defer("assessment__bank__meta")  # large, and only needed to build a pool
         .get(pk=attempt_id, user=user)
     )
 
