@@ -298,8 +298,17 @@ def test_adaptive_items_hide_keys_feedback_and_explanations(ada_api, skills_asse
         body = ada_api.get(f"/attempts/{attempt['id']}/item").json()
         assert_item_hides_the_key(body, slot_at(attempt["id"], body["position"]).item_version.parsed)
         answered = ada_api.answer(attempt["id"], body["position"], {"dont_know": True}).json()
-        assert set(answered) == {"position", "state", "changed", "saved_at", "attempt"}  # no score, no key
+        # no score, no key: only the stored state and the next question, which hides its key too
+        assert set(answered) == {"position", "state", "changed", "saved_at", "attempt", "next_item"}
         attempt = answered["attempt"]
+        following = answered["next_item"]
+        if attempt["status"] == "in_progress":
+            assert following["position"] == attempt["current_position"] == body["position"] + 1
+            assert_item_hides_the_key(
+                following, slot_at(attempt["id"], following["position"]).item_version.parsed
+            )
+        else:
+            assert following is None
 
 
 # --- the fixed exam: answers, errors, the deadline, results -------------------------------------------------
@@ -478,3 +487,12 @@ def test_the_openapi_document_matches_its_snapshot(client) -> None:  # type: ign
     if os.environ.get("ADAPTEST_UPDATE_SNAPSHOTS") == "1":
         SNAPSHOT.write_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     assert document == json.loads(SNAPSHOT.read_text()), "the API changed: see this test's docstring"
+
+
+def test_a_fixed_exam_answer_brings_the_next_position_and_none_after_the_last(ada_api, certification) -> None:  # type: ignore[no-untyped-def]
+    attempt = ada_api.start(certification.slug)
+    first = ada_api.answer(attempt["id"], 1, {"dont_know": True}).json()
+    assert first["next_item"]["position"] == 2
+    assert first["next_item"]["stem"] == slot_at(attempt["id"], 2).item_version.parsed.stem
+    last = ada_api.answer(attempt["id"], 20, {"dont_know": True}).json()
+    assert last["next_item"] is None and last["attempt"]["status"] == "in_progress"

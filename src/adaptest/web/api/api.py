@@ -7,7 +7,7 @@ Domain errors become HTTP responses in one place (``_register_error_handlers``).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, get_type_hints
 
@@ -21,7 +21,7 @@ from ninja.constants import NOT_SET
 from ninja.errors import Throttled
 from ninja.operation import Operation
 
-from adaptest.bank import DONT_KNOW, AnswerError
+from adaptest.bank import DONT_KNOW, AnswerError, GradableItem
 from adaptest.web.api import schemas as s
 from adaptest.web.api.auth import PersonalToken
 from adaptest.web.assessments import selectors, services
@@ -160,13 +160,11 @@ def assessment_list(request: HttpRequest) -> list[s.AssessmentOut]:
     url_name="attempt_start",
 )
 def attempt_start(request: HttpRequest, slug: str) -> Status[s.AttemptOut]:
-    """Start an attempt (201), or resume the one in progress (200)."""
+    """Start an attempt (201), or resume the one in progress (200), also when several starts race."""
     assessment = get_object_or_404(Assessment, slug=slug, is_active=True)
     now = timezone.now()
-    resumed = services.attempt_open(user=request.auth, assessment=assessment, now=now)
-    attempt = services.attempt_start(user=request.auth, assessment=assessment, now=now)
-    status = 200 if resumed is not None and resumed.pk == attempt.pk else 201
-    return Status(status, _attempt_out(attempt, now))
+    started = services.attempt_begin(user=request.auth, assessment=assessment, now=now)
+    return Status(201 if started.created else 200, _attempt_out(started.attempt, now))
 
 
 # --- attempts ----------------------------------------------------------------------------------------------
@@ -219,19 +217,41 @@ def attempt_figure(request: HttpRequest, attempt_id: s.AttemptId, position: s.Po
     url_name="answer_save",
 )
 def answer_save(request: HttpRequest, attempt_id: s.AttemptId, payload: s.AnswerIn) -> s.AnswerOut:
-    """Save the answer at ``position``. Sending the same position again never stores a second response."""
-    attempt = _own_attempt(request, attempt_id)
+    """Save the answer at ``position`` and get the next question in the same response.
+
+    Sending the same position again never stores a second response."""
     now = timezone.now()
-    slot = selectors.attempt_slot(attempt=attempt, position=payload.position)
-    answer = _raw_answer(slot, payload.answer)
-    saved = services.response_save(attempt=attempt, position=payload.position, answer=answer, now=now)
+
+    def read(item: GradableItem, presentation: dict[str, Any]) -> object:
+        return _raw_answer(item, presentation, payload.answer)
+
+    saved = services.response_submit(
+        user=request.auth, attempt_id=attempt_id, position=payload.position, answer=read, now=now
+    )
+    attempt = saved.attempt
+    assert attempt is not None
+    following = _following_position(attempt, saved, payload.position)
     return s.AnswerOut(
         position=payload.position,
         state="dont_know" if saved.response.dont_know else "answered",
         changed=saved.changed,
         saved_at=saved.response.saved_at,
-        attempt=_attempt_out(attempt, now),
+        attempt=_attempt_out(attempt, now, saved.slots),
+        next_item=None
+        if following is None
+        else _item_out(
+            attempt, selectors.question_page(attempt=attempt, position=following, now=now, slots=saved.slots)
+        ),
     )
+
+
+def _following_position(attempt: Attempt, saved: services.SaveResult, position: int) -> int | None:
+    """The question to answer next: the adaptive test's new one, a fixed exam's next position."""
+    if not attempt.is_open:
+        return None
+    if attempt.assessment.is_adaptive:
+        return None if saved.next_slot is None else saved.next_slot.position
+    return position + 1 if position < len(saved.slots) else None
 
 
 @attempts.post("/{attempt_id}/finish", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_finish")
@@ -280,24 +300,22 @@ def _viewable_position(attempt: Attempt, asked: int | None) -> int:
     return asked
 
 
-def _raw_answer(slot: AttemptItem, answer: s.AnyAnswer) -> object:
+def _raw_answer(item: GradableItem, presentation: dict[str, Any], answer: s.AnyAnswer) -> object:
     """The bank's raw answer, through the same form conversion the pages use."""
     if isinstance(answer, s.DontKnowAnswer):
         return DONT_KNOW
-    item = slot.item_version.parsed
     expected = s.ANSWER_SHAPE[item.kind]
     if not isinstance(answer, expected):
         field = next(iter(expected.model_fields))
         raise AnswerError(f'This {item.kind} question takes {{"{field}": …}} (see docs/api.md).')
-    presentation = item.presentation(slot.display_seed)
     raw = answer_from_fields(item, presentation, answer.to_fields(item.kind, presentation))
     if raw is None:
         raise AnswerError(NOTHING_SENT)
     return raw
 
 
-def _attempt_out(attempt: Attempt, now: datetime) -> s.AttemptOut:
-    page = selectors.question_page(attempt=attempt, position=attempt.current_position, now=now)
+def _attempt_out(attempt: Attempt, now: datetime, slots: Sequence[AttemptItem] | None = None) -> s.AttemptOut:
+    page = selectors.question_page(attempt=attempt, position=attempt.current_position, now=now, slots=slots)
     return s.AttemptOut(
         id=attempt.pk,
         assessment=attempt.assessment.slug,

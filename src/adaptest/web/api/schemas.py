@@ -255,6 +255,10 @@ class AnswerOut(Schema):
     changed: bool = Field(description="False when this repeated an answer already stored")
     saved_at: datetime
     attempt: AttemptOut
+    next_item: ItemOut | None = Field(
+        description="the question to answer next (adaptive: the one chosen from this answer; fixed: the "
+        "next position); null once the attempt is over or after a fixed exam's last question"
+    )
 
 
 class EstimateOut(Schema):
