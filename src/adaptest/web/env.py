@@ -83,3 +83,22 @@ def secret_key(name: str, data_dir: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(get_random_secret_key())
     return key_file.read_text().strip()
+
+
+def cache(name: str) -> dict[str, object]:
+    """A Django cache from a URL: unset is the database cache table; ``redis://`` or ``rediss://`` a
+    Redis server (Django's own backend); anything else fails loudly."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        # Culling starts past MAX_ENTRIES and would drop live counters, so keep it far above the number
+        # of clients seen within the longest rate period (expired rows are removed first).
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "adaptest_cache",
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    if raw.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a cache URL (leave it unset, or use redis://host:port/db)"
+    )

@@ -81,15 +81,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every app server: a table in the database (made by `migrate`, see core/apps.py).
 # It holds the rate-limit counters, which a second server must see (DESIGN §8).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "adaptest_cache",
-        # Culling starts past MAX_ENTRIES and would drop live counters, so keep it far above the number of
-        # clients seen within the longest rate period (expired rows are removed first).
-        "OPTIONS": {"MAX_ENTRIES": 200_000},
-    }
-}
+CACHES = {"default": env.cache("ADAPTEST_CACHE_URL")}
+"""One cache shared by every app server; it holds the rate-limit counters, which a second server must see
+(DESIGN §8). Unset: a table in the database (made by `migrate`, see core/apps.py), which needs nothing
+else but costs four SQL statements per rate-limited request; `redis://host:6379/0` (recommended for
+production, docs/deployment.md) costs none."""
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
