@@ -167,6 +167,14 @@ def launch(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     calls: dict[str, list[Any]] = {"django": [], "exec": []}
     monkeypatch.setattr(cli, "_django", lambda *command: calls["django"].append(command[0]) or 0)
 
+    @contextmanager
+    def setup_lock() -> Iterator[None]:
+        calls["django"].append("lock")
+        yield
+        calls["django"].append("unlock")
+
+    monkeypatch.setattr(cli, "_one_server_at_a_time", setup_lock)
+
     def execv(program: str, argv: list[str]) -> None:
         calls["exec"].append(argv)
         raise _Exec
@@ -197,7 +205,8 @@ def test_production_serving_takes_gunicorn_settings_from_the_environment(
         monkeypatch.setenv(name, value)
     with pytest.raises(_Exec):
         cli.main(["serve", "--production", "--host", "0.0.0.0", "--port", "9123"])
-    assert launch["django"] == ["migrate", "createcachetable", "sync_bank", "collectstatic"]
+    steps = ["lock", "migrate", "createcachetable", "sync_bank", "unlock", "collectstatic"]
+    assert launch["django"] == steps  # the database steps one server at a time (tests/web/test_production.py)
     [argv] = launch["exec"]
     assert argv[:4] == [sys.executable, "-m", "gunicorn", "adaptest.web.wsgi:application"]
     assert _option(argv, "bind") == "0.0.0.0:9123"

@@ -198,3 +198,31 @@ def test_the_500_page_renders_without_a_request_or_context() -> None:
     page = get_template("500.html").render()
     assert "Something went wrong on our side" in page
     assert "/static/adaptest/site.css" in page
+
+
+@pytest.mark.django_db
+def test_servers_starting_together_take_turns_at_migrating_on_postgresql() -> None:
+    """Without the lock, three servers started at once on a new database: two died in their migrations."""
+    import threading
+    import time
+
+    import psycopg
+    from django.db import connection
+
+    from adaptest.cli.main import _SETUP_LOCK, _one_server_at_a_time
+
+    if connection.vendor != "postgresql":
+        pytest.skip("an advisory lock is PostgreSQL's; SQLite has one machine and one writer")
+    database = connection.settings_dict
+    other = psycopg.connect(
+        dbname=database["NAME"], user=database["USER"], host=database["HOST"], port=database["PORT"] or 5432
+    )
+    other.execute("SELECT pg_advisory_lock(%s)", [_SETUP_LOCK])  # another server is migrating
+    threading.Timer(0.5, lambda: other.execute("SELECT pg_advisory_unlock(%s)", [_SETUP_LOCK])).start()
+    started = time.monotonic()
+    try:
+        with _one_server_at_a_time():
+            waited = time.monotonic() - started
+    finally:
+        other.close()
+    assert waited >= 0.4

@@ -6,7 +6,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from adaptest.bank import BankInvalid, bank_stats, item_pool, load_bank
@@ -253,10 +254,11 @@ def _django(*command: str) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     gunicorn = _gunicorn_command(args) if args.production else None  # a bad setting stops us before migrating
-    _django("migrate", "--no-input", "--verbosity", "0")
-    _django("createcachetable")  # the shared cache's table, if settings use a database cache (idempotent)
-    _django("sync_bank", str(DEEP_LEARNING_BANK))
-    _django("collectstatic", "--no-input", "--verbosity", "0")
+    with _one_server_at_a_time():
+        _django("migrate", "--no-input", "--verbosity", "0")
+        _django("createcachetable")  # the shared cache's table, if settings use a database cache (idempotent)
+        _django("sync_bank", str(DEEP_LEARNING_BANK))
+    _django("collectstatic", "--no-input", "--verbosity", "0")  # into this server's own data directory
     if gunicorn is None:
         print(f"Adaptest is running at http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
         return _django("runserver", "--noreload", f"{args.host}:{args.port}")
@@ -269,6 +271,34 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Adaptest (gunicorn) is starting at http://{args.host}:{args.port}/", flush=True)
     os.execv(sys.executable, gunicorn)  # gunicorn takes this process over: signals reach its master directly
     return 1  # not reached
+
+
+_SETUP_LOCK = 0x61646170_74657374  # "adaptest": the PostgreSQL advisory lock that serve's setup holds
+
+
+@contextmanager
+def _one_server_at_a_time() -> Iterator[None]:
+    """On PostgreSQL, hold an advisory lock while migrating and syncing the bank.
+
+    Several servers started together against one database would otherwise run the same migration at once,
+    and all but one fail. With the lock they take turns, and the later ones find nothing left to do.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "adaptest.web.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_SETUP_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_SETUP_LOCK])
 
 
 def _gunicorn_command(args: argparse.Namespace) -> list[str]:
