@@ -37,6 +37,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import socket
 import subprocess
 import sys
@@ -50,7 +51,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import numpy as np
 
-from benchmarks.http_server import Gunicorn, cpu_seconds, postgres_backends, system_busy_seconds
+from benchmarks.http_cpu import CpuSampler
+from benchmarks.http_server import Gunicorn, set_autogroup_nice
 from benchmarks.http_takers import Sample, Taker, TakerLog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,11 +73,11 @@ APP_ENV = {
 
 # (name, full run, smoke run, help)
 DURATIONS = (
-    ("warmup_seconds", 10.0, 5.0, "warm-up, not measured"),
-    ("think_seconds", 180.0, 30.0, "the think-time scenario"),
-    ("saturation_seconds", 60.0, 15.0, "the saturation scenario"),
-    ("get_seconds", 20.0, 8.0, "the trivial GET at saturation"),
-    ("crash_seconds", 60.0, 20.0, "the kill -9 run (the kill comes at a third)"),
+    ("warmup_seconds", 10.0, 4.0, "warm-up, not measured"),
+    ("think_seconds", 180.0, 25.0, "the think-time scenario"),
+    ("saturation_seconds", 60.0, 12.0, "the saturation scenario"),
+    ("get_seconds", 20.0, 6.0, "the trivial GET at saturation"),
+    ("crash_seconds", 60.0, 18.0, "the kill -9 run (the kill comes at a third)"),
 )
 
 
@@ -95,6 +97,13 @@ def _options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--think-takers", type=int, default=int(env("think_takers", 100)))
     parser.add_argument(
         "--concurrency", type=int, default=int(env("concurrency", 48)), help="takers at saturation (48)"
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=int(env("nice", 0)),
+        help="run gunicorn, its PostgreSQL backends and the load generator at this niceness (e.g. -10, "
+        "as root) to shield the measurement from other work on a shared machine (default 0: as they come)",
     )
     parser.add_argument("--seed", type=int, default=int(env("seed", 0)))
     parser.add_argument(
@@ -195,37 +204,6 @@ def _free_port() -> int:
 # --- phases ----------------------------------------------------------------------------------------------
 
 
-class Usage:
-    """CPU used by the load generator, gunicorn, the database's backends and the whole machine meanwhile."""
-
-    def __init__(self, server: Gunicorn) -> None:
-        self.server = server
-        self.database = urlsplit(server.env["DATABASE_URL"]).path.lstrip("/")
-        self.wall = time.perf_counter()
-        self.client = time.process_time()
-        self.machine = system_busy_seconds()
-        self.gunicorn = cpu_seconds(server.pids())
-        self.postgres = cpu_seconds(postgres_backends(self.database))
-
-    def cores(self) -> dict[str, float]:
-        wall = time.perf_counter() - self.wall
-
-        def used(before: dict[int, float], now: dict[int, float]) -> float:
-            # a process that started meanwhile counts whole; one that ended meanwhile is lost (rare)
-            return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items()) / wall
-
-        cores = {
-            "load_generator": (time.process_time() - self.client) / wall,
-            "gunicorn": used(self.gunicorn, cpu_seconds(self.server.pids())),
-            "postgresql": used(self.postgres, cpu_seconds(postgres_backends(self.database))),
-            "machine_busy": (system_busy_seconds() - self.machine) / wall,
-        }
-        cores["everything_else"] = cores["machine_busy"] - sum(
-            cores[k] for k in ("load_generator", "gunicorn", "postgresql")
-        )
-        return cores
-
-
 def _takers(server: Gunicorn, tokens: list[str], seconds: float, seed: int, **kwargs: Any) -> list[Taker]:
     deadline = time.perf_counter() + seconds
     return [
@@ -239,9 +217,18 @@ def _takers(server: Gunicorn, tokens: list[str], seconds: float, seed: int, **kw
 def _run(takers: list[Taker]) -> list[TakerLog]:
     for taker in takers:
         taker.start()
-    for taker in takers:
-        taker.join()
+    _join(takers)
     return [taker.log for taker in takers]
+
+
+def _join(takers: list[Taker]) -> None:
+    for taker in takers:
+        while taker.is_alive():  # in short steps, so Ctrl-C and SIGTERM are heard
+            taker.join(0.5)
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # unwinds through main's finally: gunicorn stops
 
 
 def _latency(samples: list[Sample], seconds: float) -> dict[str, Any]:
@@ -258,7 +245,7 @@ def _latency(samples: list[Sample], seconds: float) -> dict[str, Any]:
     return summary
 
 
-def _phase_report(logs: list[TakerLog], seconds: float, usage: dict[str, float]) -> dict[str, Any]:
+def _phase_report(logs: list[TakerLog], seconds: float, usage: dict[str, object]) -> dict[str, Any]:
     def merged(attribute: str) -> list[Sample]:
         return [sample for log in logs for sample in getattr(log, attribute)]
 
@@ -272,6 +259,8 @@ def _phase_report(logs: list[TakerLog], seconds: float, usage: dict[str, float])
         "attempts_finished": sum(log.attempts_finished for log in logs),
         "next_item_used": sum(log.next_item_used for log in logs),
         "transport_errors": sum(log.transport_errors for log in logs),
+        "answers_resent_after_transport_error": sum(log.resent_answers for log in logs),
+        "answers_resent_already_stored": sum(log.resent_already_stored for log in logs),
         # the share of the takers' time with a request in flight: near 1 at saturation means the client
         # keeps the server busy instead of spending its time on itself
         "in_flight_share": sum(log.busy_seconds for log in logs) / active if active else 0.0,
@@ -285,11 +274,18 @@ def _phase_report(logs: list[TakerLog], seconds: float, usage: dict[str, float])
     return report
 
 
+def _sampler(server: Gunicorn) -> CpuSampler:
+    database = urlsplit(server.env["DATABASE_URL"]).path.lstrip("/")
+    sampler = CpuSampler(lambda: set(server.pgids), database, renice=server.nice)
+    sampler.start()
+    return sampler
+
+
 def _phase(name: str, server: Gunicorn, takers: list[Taker], seconds: float) -> dict[str, Any]:
     print(f"-- {name}: {len(takers)} threads for {seconds:.0f} s", flush=True)
-    usage = Usage(server)
+    sampler = _sampler(server)
     logs = _run(takers)
-    report = _phase_report(logs, seconds, usage.cores())
+    report = _phase_report(logs, seconds, sampler.cores())
     _print_phase(name, report)
     return report
 
@@ -299,6 +295,7 @@ def _crash_phase(
 ) -> dict[str, Any]:
     print(f"-- crash: {len(tokens)} takers for {seconds:.0f} s, kill -9 at {seconds / 3:.0f} s", flush=True)
     takers = _takers(server, tokens, seconds, seed)
+    sampler = _sampler(server)
     began = time.perf_counter()
     for taker in takers:
         taker.start()
@@ -307,12 +304,11 @@ def _crash_phase(
     kill = server.kill_master()
     server.start()
     restart_seconds = server.wait_ready(ready_token)
-    for taker in takers:
-        taker.join()
+    _join(takers)
+    usage = sampler.cores()
     server.stop()  # nothing in flight while the database is read
     logs = [taker.log for taker in takers]
-    report = _phase_report(logs, seconds, {})
-    report.pop("cpu")
+    report = _phase_report(logs, seconds, usage)
     report["kill"] = kill | {"at_seconds": killed_at, "down_seconds": restart_seconds}
     report["check"] = _check_stored(logs)
     _print_phase("crash", report)
@@ -383,9 +379,9 @@ def _print_phase(name: str, report: dict[str, Any]) -> None:
     if cpu:
         print(
             f"   cpu cores: load generator {cpu['load_generator']:.2f}, gunicorn {cpu['gunicorn']:.2f}, "
-            f"postgresql {cpu['postgresql']:.2f}, everything else {cpu['everything_else']:.2f} "
-            f"(machine busy {cpu['machine_busy']:.2f} of {os.cpu_count()}); "
-            f"requests in flight {report['in_flight_share']:.0%} of the takers' time",
+            f"postgresql {cpu['postgresql']:.2f}, other processes {cpu['other']:.2f} "
+            f"(machine busy {cpu['machine_busy']:.2f} of {os.cpu_count()}; top others {cpu['other_top']})\n"
+            f"   requests in flight {report['in_flight_share']:.0%} of the takers' time",
             flush=True,
         )
     for note in report["unexpected"][:3]:
@@ -443,7 +439,9 @@ def _print_summary(results: dict[str, Any]) -> None:
         f"{check['acknowledged_missing']} missing, {check['acknowledged_stored_twice_or_more']} doubled; "
         f"{check['positions_with_two_responses_in_database']} positions with two responses; "
         f"{check['sent_never_acknowledged']} sent but never acknowledged "
-        f"({check['sent_never_acknowledged_but_stored']} of them stored)"
+        f"({check['sent_never_acknowledged_but_stored']} of them stored); "
+        f"{results['crash']['answers_resent_after_transport_error']} answers resent after the kill, "
+        f"{results['crash']['answers_resent_already_stored']} of them found already stored (replays)"
     )
     for name, verdict in results["targets"].items():
         target = verdict.get("target", "")
@@ -494,6 +492,7 @@ def _postgres_version() -> str:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = _options(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     began = time.perf_counter()
     date = datetime.now(UTC).strftime("%Y-%m-%d")
     suffix = f"-{args.label}" if args.label else ("-smoke" if args.smoke else "")
@@ -544,6 +543,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "config": {
                 "workers": args.workers,
                 "worker_class": "sync",
+                "nice": args.nice,
                 "think_takers": args.think_takers,
                 "think_pause_seconds": list(THINK_SECONDS),
                 "concurrency": c,
@@ -554,7 +554,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "setup": setup,
         }
         print(f"setup: {json.dumps(setup)}", flush=True)
-        server = Gunicorn(port=_free_port(), workers=args.workers, env=env, workdir=workdir)
+        if args.nice:
+            os.setpriority(os.PRIO_PROCESS, 0, args.nice)  # the takers' threads inherit it
+            results["config"]["nice_autogroup"] = set_autogroup_nice(os.getpid(), args.nice)
+        server = Gunicorn(port=_free_port(), workers=args.workers, env=env, workdir=workdir, nice=args.nice)
         try:
             server.start()
             results["setup"]["gunicorn_ready_seconds"] = server.wait_ready(tokens["get"][0])

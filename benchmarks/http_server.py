@@ -1,4 +1,4 @@
-"""Gunicorn under test for `make bench-http`: start, wait until it answers, kill -9, and its CPU time.
+"""Gunicorn under test for `make bench-http`: start it, wait until it answers, kill -9 it.
 
 Linux only: processes and CPU times are read from /proc.
 """
@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 
 import httpx
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _stat_fields(pid: int) -> list[str] | None:
@@ -38,42 +36,11 @@ def process_group(pgid: int) -> list[int]:
     return sorted(members)
 
 
-def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system CPU time of each of these processes that still lives (children not included)."""
-    times = {}
-    for pid in pids:
-        fields = _stat_fields(pid)
-        if fields is not None:
-            times[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    return times
-
-
-def postgres_backends(database: str) -> list[int]:
-    """PostgreSQL server processes serving connections to ``database`` (by their process title)."""
-    backends = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            title = (entry / "cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split()
-        except OSError:
-            continue
-        # "postgres: [cluster:] user database host(port) state" (Debian adds the cluster, e.g. "15/main:")
-        if title[:1] == ["postgres:"] and database in title[1:4]:
-            backends.append(int(entry.name))
-    return backends
-
-
-def system_busy_seconds() -> float:
-    """CPU time the whole machine spent busy (all cores, everything but idle and iowait)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    return (sum(values[:8]) - values[3] - values[4]) / CLOCK_TICKS
-
-
 class Gunicorn:
     """One gunicorn master with its sync workers, in its own process group."""
 
-    def __init__(self, *, port: int, workers: int, env: dict[str, str], workdir: Path) -> None:
+    def __init__(self, *, port: int, workers: int, env: dict[str, str], workdir: Path, nice: int = 0) -> None:
+        self.nice = nice
         self.port = port
         self.workers = workers
         self.env = env
@@ -89,7 +56,8 @@ class Gunicorn:
     def start(self) -> None:
         self.starts += 1
         log = (self.workdir / f"gunicorn-{self.starts}.log").open("wb")
-        command = [
+        command = ["nice", "-n", str(self.nice)] if self.nice else []
+        command += [
             sys.executable,
             "-m",
             "gunicorn",
@@ -111,6 +79,8 @@ class Gunicorn:
         )
         log.close()
         self.pgids.append(self.proc.pid)
+        if self.nice:
+            set_autogroup_nice(self.proc.pid, self.nice)
 
     def wait_ready(self, token: str, timeout: float = 90.0) -> float:
         """Seconds until every worker is up and an authenticated GET answers 200."""
@@ -167,3 +137,16 @@ class Gunicorn:
 def _alive(pid: int) -> bool:
     fields = _stat_fields(pid)
     return fields is not None and fields[0] != "Z"
+
+
+def set_autogroup_nice(pid: int, nice: int) -> bool:
+    """Give the scheduler autogroup of ``pid``'s session this niceness (see sched(7)); False if not possible.
+
+    With autogroups on (the default on many kernels), CPU is shared fairly between sessions first and
+    a process's own niceness only counts within its session, so the session's niceness is what matters.
+    """
+    try:
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+    except OSError:
+        return False
+    return True

@@ -36,6 +36,10 @@ class TakerLog:
     #: still unanswered when the phase ended)
     unacked: set[tuple[int, int]] = field(default_factory=set)
     transport_errors: int = 0
+    #: answers sent again after a transport error, and how many of those the server already had stored
+    #: (it answered the resend as a replay, "changed": false)
+    resent_answers: int = 0
+    resent_already_stored: int = 0
     next_item_used: int = 0
     attempts_finished: int = 0
     busy_seconds: float = 0.0
@@ -95,6 +99,7 @@ class Taker(threading.Thread):
         self.stagger = stagger
         self.trivial_get = trivial_get
         self.log = TakerLog()
+        self.sends = 0
 
     def run(self) -> None:
         began = time.perf_counter()
@@ -144,10 +149,15 @@ class Taker(threading.Thread):
             body = {"position": item["position"], "answer": answer_for(item, self.rng)}
             if self.think is not None and not self._sleep(self.rng.uniform(*self.think)):
                 return False
-            self.log.unacked.add(key)
+            sends = self.sends
             answered = self._request("POST", f"/api/attempts/{attempt['id']}/answers", self.log.answers, body)
+            if self.sends > sends and key not in self.log.acked:
+                self.log.unacked.add(key)
             if answered is None:
                 return False
+            resent = self.sends > sends + 1
+            if resent:
+                self.log.resent_answers += 1
             if answered.status_code == 409:
                 return True
             if answered.status_code != 200:
@@ -155,6 +165,8 @@ class Taker(threading.Thread):
                 item = None
                 continue
             data = answered.json()
+            if resent and not data["changed"]:
+                self.log.resent_already_stored += 1
             self.log.unacked.discard(key)
             self.log.acked[key] = data["state"] == "dont_know"
             attempt = data["attempt"]
@@ -172,6 +184,7 @@ class Taker(threading.Thread):
         """Send until the server answers (transport errors are retried unchanged); None after the deadline."""
         while time.perf_counter() < self.deadline:
             sent = time.perf_counter()
+            self.sends += 1
             try:
                 response = self.client.request(method, url, json=body)
             except httpx.TransportError:
