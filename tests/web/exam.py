@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from adaptest.bank import GradableItem
-from adaptest.web.assessments.answer_forms import fields_from_answer
+from adaptest.web.assessments.kinds import fields_from_answer
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.itembank.models import Assessment
 

@@ -25,7 +25,7 @@ from adaptest.bank import DONT_KNOW, AnswerError, GradableItem
 from adaptest.web.api import schemas as s
 from adaptest.web.api.auth import PersonalToken
 from adaptest.web.assessments import selectors, services
-from adaptest.web.assessments.answer_forms import answer_from_fields
+from adaptest.web.assessments.kinds import adapter
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.assessments.selectors import AttemptResult, QuestionPage, ReviewEntry, SkillFeedback
 from adaptest.web.core.http import figure_response
@@ -301,14 +301,14 @@ def _viewable_position(attempt: Attempt, asked: int | None) -> int:
 
 
 def _raw_answer(item: GradableItem, presentation: dict[str, Any], answer: s.AnyAnswer) -> object:
-    """The bank's raw answer, through the same form conversion the pages use."""
+    """The bank's raw answer, through the kind's adapter and the same form conversion the pages use."""
     if isinstance(answer, s.DontKnowAnswer):
         return DONT_KNOW
-    expected = s.ANSWER_SHAPE[item.kind]
-    if not isinstance(answer, expected):
-        field = next(iter(expected.model_fields))
+    kind = adapter(item)
+    if not isinstance(answer, kind.Answer):
+        field = next(iter(kind.Answer.model_fields))
         raise AnswerError(f'This {item.kind} question takes {{"{field}": …}} (see docs/api.md).')
-    raw = answer_from_fields(item, presentation, answer.to_fields(item.kind, presentation))
+    raw = kind.read(item, presentation, kind.api_fields(answer, item, presentation))
     if raw is None:
         raise AnswerError(NOTHING_SENT)
     return raw
@@ -334,54 +334,26 @@ def _attempt_out(attempt: Attempt, now: datetime, slots: Sequence[AttemptItem] |
 
 def _item_out(attempt: Attempt, page: QuestionPage) -> s.ItemOut:
     """Built only from the page's widget (the public presentation), like the question page itself."""
-    item, widget, kind = page.item, page.widget, page.item.kind
+    item, widget = page.item, page.widget
+    kind = adapter(item)
     figure = None
     if item.figure is not None:
         url = reverse("api:attempt_figure", args=[attempt.pk, page.position])
         figure = s.FigureOut(url=url, alt=item.figure.alt)
-    return s.ItemOut(
-        position=page.position,
-        kind=kind,
-        stem=item.stem,
-        figure=figure,
-        multiple=widget.get("multiple"),
-        options=_tokens_out(widget.get("options")),
-        units=widget.get("units") or None,
-        max_length=widget.get("max_length"),
-        fields=[s.TupleFieldOut(name=f["name"], label=f["label"]) for f in widget["fields"]]
-        if kind == "numeric_tuple"
-        else None,
-        grid=s.GridOut(**{k: widget[k] for k in ("rows", "columns", "row_labels", "column_labels")})
-        if kind == "matrix"
-        else None,
-        blocks=_tokens_out(widget.get("blocks")),
-        state=page.state,
-        saved_answer=_saved_answer(kind, widget, page.state),
+    saved = None
+    if page.state is not None:  # the learner's own stored answer, read back from the widget's entries
+        saved = s.SavedAnswerOut(dont_know=True) if page.state == "dont_know" else kind.saved_answer(widget)
+    return s.ItemOut.model_validate(
+        {
+            "position": page.position,
+            "kind": item.kind,
+            "stem": item.stem,
+            "figure": figure,
+            "state": page.state,
+            "saved_answer": saved,
+            **kind.item_out(widget),
+        }
     )
-
-
-def _tokens_out(entries: list[dict[str, Any]] | None) -> list[s.OptionOut] | None:
-    if entries is None:
-        return None
-    return [s.OptionOut(token=e["token"], text=e["text"]) for e in entries]
-
-
-def _saved_answer(kind: str, widget: dict[str, Any], state: str | None) -> s.SavedAnswerOut | None:
-    """The learner's own stored answer, read back from the widget's current entries."""
-    if state is None:
-        return None
-    if state == "dont_know":
-        return s.SavedAnswerOut(dont_know=True)
-    if kind in ("single_choice", "multiple_choice"):
-        return s.SavedAnswerOut(choices=[o["token"] for o in widget["options"] if o["checked"]])
-    if kind in ("numeric", "short_text"):
-        return s.SavedAnswerOut(value=widget["value"])
-    if kind == "numeric_tuple":
-        return s.SavedAnswerOut(values={f["name"]: f["value"] for f in widget["fields"]})
-    if kind == "matrix":
-        return s.SavedAnswerOut(cells=[[c["value"] for c in row["cells"]] for row in widget["grid"]])
-    placed = sorted((int(b["position"]), b["token"]) for b in widget["blocks"] if b["position"])
-    return s.SavedAnswerOut(order=[token for _, token in placed])
 
 
 def _result_out(result: AttemptResult, now: datetime) -> s.ResultOut:

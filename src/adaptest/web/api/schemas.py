@@ -12,104 +12,28 @@ from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from ninja.params.functions import Path, Query
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from adaptest.bank import AnswerError
+from adaptest.web.assessments.kinds import (  # noqa: F401 - the answer shapes, re-exported
+    ADAPTERS,
+    ChoicesAnswer,
+    FieldValuesAnswer,
+    GridAnswer,
+    KindAnswer,
+    OrderAnswer,
+    StrictInput,
+    ValueAnswer,
+)
 from adaptest.web.core.middleware import MAX_ID  # the pages' bound too
 
 AttemptId = Annotated[int, Path(ge=1, le=MAX_ID, description="an attempt's id")]
 PositionPath = Annotated[int, Path(ge=1, le=MAX_ID, description="a question's position, from 1")]
 PositionQuery = Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="a question's position")]
 
-Number = str | int | float
-"""A number as JSON (``0.125``) or as text (``"1/8"``, ``"1e-3"``), parsed the way the pages parse it.
-Strict (see ``_Strict``): ``true`` is not the number 1."""
+# --- answers (input): each kind's shape lives with its web adapter (assessments/kinds.py) ------------------
 
 
-class _Strict(Schema):
-    """What clients send: no unknown fields, and no coercion — a JSON boolean is never a number, a string
-    never a position."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-def _as_text(value: Number) -> str:
-    # repr() round-trips floats exactly, so 1e-05 reaches the bank's parser as written.
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-# --- answers (input) -----------------------------------------------------------------------------------
-
-
-class ChoicesAnswer(_Strict):
-    """single_choice (exactly one token) and multiple_choice (every token you select)."""
-
-    choices: list[str] = Field(examples=[["o2"]], description="option tokens, e.g. o1, o2")
-
-    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
-        if kind == "single_choice" and len(self.choices) != 1:
-            raise AnswerError("Choose exactly one option.")
-        if len(set(self.choices)) != len(self.choices):
-            raise AnswerError("Each option can be chosen only once.")
-        return {"choice": list(self.choices)}
-
-
-class ValueAnswer(_Strict):
-    """numeric (a number, or a fraction as text) and short_text (the text)."""
-
-    value: Number = Field(examples=["3.5"])
-
-    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
-        return {"value": [_as_text(self.value)]}
-
-
-class FieldValuesAnswer(_Strict):
-    """numeric_tuple: one number per field name given by the question."""
-
-    values: dict[str, Number] = Field(examples=[{"stride": "2", "padding": "1"}])
-
-    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
-        names = [f["name"] for f in presentation["fields"]]
-        unknown = sorted(set(self.values) - set(names))
-        if unknown:
-            raise AnswerError(
-                f"Unknown field(s): {', '.join(unknown)}. This question has: {', '.join(names)}."
-            )
-        return {f"field-{name}": [_as_text(value)] for name, value in self.values.items()}
-
-
-class GridAnswer(_Strict):
-    """matrix: every cell, row by row."""
-
-    cells: list[list[Number]] = Field(examples=[[["1", "0"], ["0", "1"]]])
-
-    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
-        rows, columns = presentation["rows"], presentation["columns"]
-        if len(self.cells) != rows or any(len(row) != columns for row in self.cells):
-            raise AnswerError(f"Send {rows} rows of {columns} cells each.")
-        return {
-            f"cell-{r}-{c}": [_as_text(value)]
-            for r, row in enumerate(self.cells)
-            for c, value in enumerate(row)
-        }
-
-
-class OrderAnswer(_Strict):
-    """ordering: the block tokens in your order; leave out blocks that do not belong."""
-
-    order: list[str] = Field(examples=[["b3", "b1", "b2"]])
-
-    def to_fields(self, kind: str, presentation: dict[str, Any]) -> dict[str, list[str]]:
-        tokens = [f"b{i}" for i in range(1, len(presentation["blocks"]) + 1)]
-        unknown = [token for token in self.order if token not in tokens]
-        if unknown:
-            raise AnswerError(f"{unknown[0]!r} is not one of this question's blocks.")
-        if len(set(self.order)) != len(self.order):
-            raise AnswerError("Each block can be used only once.")
-        return {f"position-{token}": [str(i)] for i, token in enumerate(self.order, start=1)}
-
-
-class DontKnowAnswer(_Strict):
+class DontKnowAnswer(StrictInput):
     """“I don't know yet”: allowed for every kind, scored as incorrect."""
 
     dont_know: Literal[True]
@@ -122,22 +46,13 @@ class DontKnowAnswer(_Strict):
         return value
 
 
-KindAnswer = ChoicesAnswer | ValueAnswer | FieldValuesAnswer | GridAnswer | OrderAnswer
 AnyAnswer = KindAnswer | DontKnowAnswer
 
-ANSWER_SHAPE: dict[str, type[KindAnswer]] = {
-    "single_choice": ChoicesAnswer,
-    "multiple_choice": ChoicesAnswer,
-    "numeric": ValueAnswer,
-    "short_text": ValueAnswer,
-    "numeric_tuple": FieldValuesAnswer,
-    "matrix": GridAnswer,
-    "ordering": OrderAnswer,
-}
+ANSWER_SHAPE: dict[str, type[StrictInput]] = {kind: adapter.Answer for kind, adapter in ADAPTERS.items()}
 """Which answer shape each item kind takes."""
 
 
-class AnswerIn(_Strict):
+class AnswerIn(StrictInput):
     position: int = Field(ge=1, le=MAX_ID, description="the question's position, as in the item response")
     answer: AnyAnswer = Field(description="one shape per item kind (see docs/api.md)")
 

@@ -20,8 +20,8 @@ from adaptest.bank.kinds import MatrixItem
 from adaptest.bank.kinds.numbers import format_number
 from adaptest.bank.outcome import DONT_KNOW, FeedbackPart, Remark, Role
 from adaptest.psychometrics import percentile
-from adaptest.web.assessments.answer_forms import Fields, fields_from_answer, widget_context
 from adaptest.web.assessments.engine import CUTS, SCALE
+from adaptest.web.assessments.kinds import ADAPTERS, Fields, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.itembank.models import Assessment, Bank, ItemRating, ItemVersion
 
@@ -178,6 +178,12 @@ class ReviewEntry:
             ]
             for given_row, key_row in zip(self.response.answer, self.item.answer, strict=True)
         ]
+
+    @property
+    def states_answer_apart(self) -> bool:
+        """Whether the review says "Your answer: …" on a line of its own: not for choice kinds, whose
+        remarks already go through the options, unless there is nothing to go through."""
+        return not ADAPTERS[self.item.kind].review_lists_options or self.status in ("unanswered", "dont_know")
 
     @property
     def status(self) -> str:

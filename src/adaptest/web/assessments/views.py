@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from adaptest.bank import DONT_KNOW, AnswerError, GradableItem
 from adaptest.web.assessments import selectors, services
-from adaptest.web.assessments.answer_forms import answer_from_fields, fields_from_post
+from adaptest.web.assessments.kinds import answer_from_fields, fields_from_post
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.core.http import figure_response
 from adaptest.web.itembank.models import Assessment, Bank
