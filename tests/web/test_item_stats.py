@@ -17,15 +17,13 @@ from adaptest.web.itembank.models import Assessment, ItemParameters, ItemRating,
 from adaptest.web.itembank.selectors import ItemStats, item_flags
 from adaptest.web.itembank.services import bank_sync
 from tests.conftest import PASSWORD
-from tests.web.test_calibration_loop import SLUG, pool_built_once, take_many, write_bank
-
-__all__ = ["pool_built_once"]  # a fixture used below
+from tests.web.test_calibration_loop import SLUG, take_many, write_bank
 
 URL = "/staff/items/"
 
 
 @pytest.fixture
-def taken(tmp_path: Path, db, django_user_model, pool_built_once):  # type: ignore[no-untyped-def]
+def taken(tmp_path: Path, db, django_user_model):  # type: ignore[no-untyped-def]
     """The synthetic bank after 12 simulated takers."""
     truth = write_bank(tmp_path / "bank", np.random.default_rng(5))
     bank_sync(folder=load_bank(tmp_path / "bank"))
