@@ -6,8 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 
 from adaptest.web import env
+
+# Django's ModelAdmin and a few other generic classes cannot be subscripted at run time; this lets the
+# admin say which model it shows (ModelAdmin[Item]), as django-stubs types it.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env.path("ADAPTEST_DATA_DIR", Path.cwd() / "data")
