@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import signal
@@ -68,7 +69,12 @@ APP_ENV = {
     "ADAPTEST_API_THROTTLE": "1000000/m",
     "ADAPTEST_RETAKE_LIMIT": "1000000",
     "ADAPTEST_DEBUG": "false",
+    "ADAPTEST_HTTPS": "false",  # plain HTTP on 127.0.0.1: no redirect to https
     "DJANGO_SETTINGS_MODULE": "adaptest.web.settings",
+    # one BLAS thread per worker, as `adaptest serve --production` runs them: the workers are the parallelism
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
 }
 
 # (name, full run, smoke run, help)
@@ -174,6 +180,9 @@ def _django_setup(env: dict[str, str]) -> None:
     import django
 
     django.setup()
+    # the app's logging settings may log every request at INFO; the load generator's requests are not news
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _create_takers(prefix: str, count: int) -> list[str]:
@@ -517,6 +526,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         step = time.perf_counter()
         _recreate_database(args.database_url)
         _adaptest(env, "manage", "migrate", "--no-input", "--verbosity", "0")
+        _adaptest(env, "manage", "createcachetable")  # the shared cache's table, where settings use one
         setup["migrate_seconds"] = time.perf_counter() - step
         step = time.perf_counter()
         _adaptest(env, "bank", "sync")
