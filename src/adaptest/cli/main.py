@@ -209,7 +209,11 @@ def _calibrate(args: argparse.Namespace) -> int:
         }
         for i, item_id in sorted(enumerate(result.item_ids), key=lambda pair: pair[1])
     ]
-    summary = {"persons": data.n_persons, "items": data.n_items, "responses": data.n_observations}
+    summary: dict[str, object] = {
+        "persons": data.n_persons,
+        "items": data.n_items,
+        "responses": data.n_observations,
+    }
     summary |= {"converged": result.converged, "iterations": result.iterations, "items_table": rows}
     if args.json:
         print(json.dumps(summary, indent=2))

@@ -8,7 +8,7 @@ from axes.backends import AxesStandaloneBackend
 from django.http import HttpRequest
 
 
-class LoginLockout(AxesStandaloneBackend):
+class LoginLockout(AxesStandaloneBackend):  # type: ignore[misc]  # django-axes ships no type information
     """Refuses any log-in for a username from an address that failed too often (see docs/configuration.md).
 
     Log-ins over HTTP — the log-in page and the admin's — always carry their request, so they are always
@@ -19,4 +19,5 @@ class LoginLockout(AxesStandaloneBackend):
     def authenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
         if request is None:
             return None
-        return super().authenticate(request, *args, **kwargs)  # type: ignore[no-any-return]
+        super().authenticate(request, *args, **kwargs)  # raises when locked out, else returns None
+        return None

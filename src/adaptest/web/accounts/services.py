@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from adaptest.web.accounts.models import ApiToken
@@ -39,7 +39,7 @@ def _digest(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode()).hexdigest()
 
 
-def api_token_create(*, user: Any, name: str, now: datetime) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str, now: datetime) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the stored row and the plaintext (never stored).
 
     Nobody holds more than ``ADAPTEST_MAX_TOKENS`` tokens: the user's row is locked while counting, so
@@ -69,13 +69,13 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 """A token's "last used" time is kept to the minute, so reading through the API does not write each time."""
 
 
-def api_token_revoke(*, user: Any, token_id: int) -> bool:
+def api_token_revoke(*, user: User, token_id: int) -> bool:
     """Delete one of ``user``'s own tokens; False when there is no such token of theirs."""
     deleted, _ = ApiToken.objects.filter(pk=token_id, user=user).delete()
     return deleted > 0
 
 
-def api_token_authenticate(*, plaintext: str, now: datetime) -> Any | None:
+def api_token_authenticate(*, plaintext: str, now: datetime) -> User | None:
     """The active user a token belongs to (recording its use), or None.
 
     The lookup is by the digest, not the token: the timing of an index lookup can at most reveal

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from adaptest.web.accounts import services
 from adaptest.web.accounts.forms import SignupForm
 from adaptest.web.accounts.models import ApiToken
+from adaptest.web.core.http import AuthenticatedHttpRequest
 from adaptest.web.core.throttling import (
     client_ip,
     describe_wait,
@@ -71,11 +72,11 @@ def locked_out(
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _account_page(request)
 
 
-def _account_page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+def _account_page(request: AuthenticatedHttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
     tokens = list(ApiToken.objects.filter(user=request.user))
     context = {"tokens": tokens, "max_tokens": settings.ADAPTEST_MAX_TOKENS, **extra}
     return render(request, "accounts/account.html", context, status=status)
@@ -84,7 +85,7 @@ def _account_page(request: HttpRequest, status: int = 200, **extra: Any) -> Http
 @never_cache  # the page carries the new token in clear: no cache may keep it
 @login_required
 @require_POST
-def api_token_create(request: HttpRequest) -> HttpResponse:
+def api_token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     name = request.POST.get("name", "")
     user_id, rate = str(request.user.pk), settings.ADAPTEST_TOKEN_THROTTLE
     wait = rate_limit_wait(scope="token", ident=user_id, rate=rate, consume=False)
@@ -105,7 +106,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     if services.api_token_revoke(user=request.user, token_id=token_id):
         messages.success(request, "The token was revoked: it no longer works.")
     else:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -17,5 +16,5 @@ class PersonalToken(HttpBearer):
     Only tokens are accepted, not the session cookie: a cookie would make every POST a CSRF target.
     """
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         return api_token_authenticate(plaintext=token.strip(), now=timezone.now())

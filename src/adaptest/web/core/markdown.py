@@ -45,10 +45,12 @@ _MARKDOWN = _renderer()
 
 @lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
-    return _MARKDOWN.render(text)
+    html: str = _MARKDOWN.render(text)  # markdown-it types it Any (a renderer may return anything)
+    return html
 
 
 @lru_cache(maxsize=4096)
 def render_inline(text: str) -> str:
     """Markdown without the wrapping paragraph, for option labels and short answers."""
-    return _MARKDOWN.renderInline(text)
+    html: str = _MARKDOWN.renderInline(text)
+    return html
