@@ -218,11 +218,41 @@ def test_servers_starting_together_take_turns_at_migrating_on_postgresql() -> No
         dbname=database["NAME"], user=database["USER"], host=database["HOST"], port=database["PORT"] or 5432
     )
     other.execute("SELECT pg_advisory_lock(%s)", [_SETUP_LOCK])  # another server is migrating
-    threading.Timer(0.5, lambda: other.execute("SELECT pg_advisory_unlock(%s)", [_SETUP_LOCK])).start()
+    release = threading.Timer(0.5, lambda: other.execute("SELECT pg_advisory_unlock(%s)", [_SETUP_LOCK]))
+    release.start()
     started = time.monotonic()
     try:
         with _one_server_at_a_time():
             waited = time.monotonic() - started
     finally:
+        release.join()
         other.close()
     assert waited >= 0.4
+
+
+def test_the_sweep_command_finishes_an_abandoned_attempt_and_says_how_many(ada, certification) -> None:  # type: ignore[no-untyped-def]
+    """`adaptest sweep` runs this command; the service's own cases are in test_answer_path.py."""
+    from datetime import timedelta
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from adaptest.web.assessments.models import Attempt
+    from adaptest.web.assessments.services import attempt_start
+
+    start = timezone.now()
+    abandoned = attempt_start(user=ada, assessment=certification, now=start)
+    with time_machine.travel(abandoned.deadline - timedelta(seconds=1), tick=False):
+        output = StringIO()
+        call_command("expire_overdue_attempts", stdout=output)
+        assert output.getvalue() == ""  # nothing due yet, nothing to say
+    with time_machine.travel(abandoned.deadline + timedelta(seconds=1), tick=False):
+        call_command("expire_overdue_attempts", stdout=output)
+        assert output.getvalue() == "1 overdue attempt(s) finished\n"
+        call_command("expire_overdue_attempts", stdout=output, verbosity=2)
+        assert output.getvalue().endswith("0 overdue attempt(s) finished\n")
+    abandoned.refresh_from_db()
+    assert abandoned.status == Attempt.Status.EXPIRED
+    assert abandoned.finished_at == abandoned.deadline
