@@ -110,3 +110,24 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(ada, shipped_bank, 
             if names and mode is GenerationMode.POSITIVE:
                 calls += _fuzz(operation, mode, auth, {name: real[name] for name in names})
     assert calls > 300
+
+
+def test_every_operation_declares_the_errors_any_request_can_meet(client) -> None:  # type: ignore[no-untyped-def]
+    """400 (unstorable text), 401 (no valid token) and 429 (rate limit) everywhere; 404 where the path names
+    something; 422 where a parameter or body must be parsed — each with the schema of its body."""
+    document = client.get("/api/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            declared = operation["responses"]
+            expected = {"400", "401", "429"}
+            if "{" in path:
+                expected.add("404")
+            parsed = [p for p in operation.get("parameters", []) if p["schema"].get("type") != "string"]
+            if parsed or "requestBody" in operation:
+                expected.add("422")
+            assert expected <= set(declared), (method, path, sorted(declared))
+            for status in expected:
+                schema = declared[status]["content"]["application/json"]["schema"]
+                assert schema, (method, path, status)
+    throttled = document["components"]["schemas"]["ThrottledOut"]
+    assert set(throttled["required"]) == {"detail", "retry_after"}
