@@ -165,7 +165,12 @@ class _Exec(Exception):
 def launch(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """Run `serve --production` in this process with the Django steps recorded and os.execv caught."""
     calls: dict[str, list[Any]] = {"django": [], "exec": []}
-    monkeypatch.setattr(cli, "_django", lambda *command: calls["django"].append(command[0]) or 0)
+
+    def django(*command: str) -> int:
+        calls["django"].append(command[0])
+        return 0
+
+    monkeypatch.setattr(cli, "_django", django)
 
     @contextmanager
     def setup_lock() -> Iterator[None]:

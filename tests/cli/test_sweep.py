@@ -68,6 +68,11 @@ def test_sweep_refuses_an_interval_that_is_not_a_positive_number(
 
 def test_sweep_without_every_runs_the_command_once(monkeypatch: pytest.MonkeyPatch) -> None:
     ran: list[tuple[str, ...]] = []
-    monkeypatch.setattr("adaptest.cli.main._django", lambda *command: ran.append(command) or 0)
+
+    def django(*command: str) -> int:
+        ran.append(command)
+        return 0
+
+    monkeypatch.setattr("adaptest.cli.main._django", django)
     assert main(["sweep"]) == 0
     assert ran == [("expire_overdue_attempts",)]

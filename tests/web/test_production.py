@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import include, path
 
@@ -94,7 +95,7 @@ def test_without_adaptest_https_cookies_travel_over_plain_http(tmp_path: Path) -
     assert "cookie-secure False" in lines
 
 
-def _policy(response: HttpResponse) -> dict[str, list[str]]:
+def _policy(response: HttpResponseBase) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     return {name: values for name, *values in (part.split() for part in header.split(";") if part.strip())}
 
