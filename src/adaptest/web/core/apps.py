@@ -5,7 +5,11 @@ from django.db.models.signals import post_migrate
 
 
 def _create_cache_table(using: str = "default", **kwargs: Any) -> None:
-    """The shared cache (rate-limit counters) is a database table: every `migrate` makes sure it exists."""
+    """The shared cache (rate-limit counters) may be a database table: every `migrate` makes sure it exists.
+
+    Connected for every app's post_migrate (core has no models, so it sends none of its own); the command
+    returns at once when the table is already there, or when the cache is not a database one.
+    """
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=0)
@@ -16,4 +20,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="adaptest-cache-table")
+        post_migrate.connect(_create_cache_table, dispatch_uid="adaptest-cache-table")
