@@ -110,22 +110,22 @@ def _build(assessment: Assessment) -> AdaptiveTest:
         .select_related("current_version", "parameters")
         .order_by("item_id")
     )
+    # The query reads only items with a current version; each pairs with it, typed as present.
+    current = [(item, item.current_version) for item in items if item.current_version is not None]
     variant_pks = {int(pk) for item in items for pk in item.variant_versions}
     variants = ItemVersion.objects.in_bulk(variant_pks) if variant_pks else {}
     entries = tuple(
         PoolEntry(
             item.pk,
-            tuple(variants[int(pk)] for pk in item.variant_versions if int(pk) in variants)
-            or (item.current_version,),
+            tuple(variants[int(pk)] for pk in item.variant_versions if int(pk) in variants) or (version,),
         )
-        for item in items
-        if item.current_version is not None
+        for item, version in current
     )
-    parameters = [item.parameters for item in items]
+    parameters = [item.parameters for item, _ in current]
     pool = ItemPool(
         a=np.array([p.a for p in parameters], dtype=np.float64),
         b=np.array([p.b for p in parameters], dtype=np.float64),
-        domain=np.array([domains.index(item.current_version.domain) for item in items], dtype=np.int64),
+        domain=np.array([domains.index(version.domain) for _, version in current], dtype=np.int64),
         pretest=np.array([p.pretest for p in parameters], dtype=np.bool_),
     )
     counts = tuple(int(assessment.blueprint[d]) for d in domains)

@@ -59,7 +59,7 @@ class KindAdapter:
     """The default behaviour; each kind overrides what differs."""
 
     kinds: ClassVar[tuple[str, ...]] = ()
-    template: ClassVar[str] = ""
+    template: str = ""  # the widget template; an adapter serving several kinds may set it per instance
     Answer: ClassVar[type[StrictInput]]
     review_lists_options: ClassVar[bool] = False
 

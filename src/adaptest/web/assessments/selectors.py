@@ -10,9 +10,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import F, QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
@@ -26,12 +27,12 @@ from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.itembank.models import Assessment, Bank, ItemRating, ItemVersion
 
 
-def attempt_get_for_user(*, user: Any, attempt_id: int) -> Attempt:
+def attempt_get_for_user(*, user: User, attempt_id: int) -> Attempt:
     """The user's own attempt; anyone else's raises Attempt.DoesNotExist (a 404, not a 403)."""
     return Attempt.objects.select_related("assessment", "assessment__bank").get(pk=attempt_id, user=user)
 
 
-def attempt_list_for_user(*, user: Any, assessment: Assessment | None = None) -> QuerySet[Attempt]:
+def attempt_list_for_user(*, user: User, assessment: Assessment | None = None) -> QuerySet[Attempt]:
     attempts = Attempt.objects.filter(user=user).select_related("assessment")
     return attempts.filter(assessment=assessment) if assessment else attempts
 
@@ -54,7 +55,7 @@ class RetakeStatus:
         return max(0, self.limit - self.used)
 
 
-def retake_status(*, user: Any, assessment: Assessment, now: datetime) -> RetakeStatus:
+def retake_status(*, user: User, assessment: Assessment, now: datetime) -> RetakeStatus:
     """Self-initiated attempts in the last ``ADAPTEST_RETAKE_WINDOW_DAYS`` days against the limit."""
     limit, days = settings.ADAPTEST_RETAKE_LIMIT, settings.ADAPTEST_RETAKE_WINDOW_DAYS
     window = timedelta(days=days)
@@ -157,6 +158,10 @@ class DomainResult:
         return self.points / self.questions if self.questions else 0.0
 
 
+ReviewStatus = Literal["correct", "partial", "incorrect", "dont_know", "unanswered"]
+"""How a reviewed question went (the API's ReviewEntryOut.status says the same)."""
+
+
 @dataclass(frozen=True)
 class ReviewEntry:
     slot: AttemptItem
@@ -170,13 +175,16 @@ class ReviewEntry:
         """For grid items: each cell's given and expected value and whether it earned credit."""
         if not isinstance(self.item, MatrixItem) or self.response is None or self.response.dont_know:
             return None
+        given = self.response.answer
+        if given is None:
+            return None
         tolerance = self.item.tolerance
         return [
             [
                 {"given": format_number(g), "expected": format_number(e), "ok": tolerance.accepts(e, g)}
                 for g, e in zip(given_row, key_row, strict=True)
             ]
-            for given_row, key_row in zip(self.response.answer, self.item.answer, strict=True)
+            for given_row, key_row in zip(given, self.item.answer, strict=True)
         ]
 
     @property
@@ -186,7 +194,7 @@ class ReviewEntry:
         return not ADAPTERS[self.item.kind].review_lists_options or self.status in ("unanswered", "dont_know")
 
     @property
-    def status(self) -> str:
+    def status(self) -> ReviewStatus:
         if self.response is None:
             return "unanswered"
         if self.response.dont_know:
@@ -378,7 +386,8 @@ def _reference_abilities(attempt: Attempt) -> list[float]:
     )
     first: dict[int, float] = {}
     for user_id, report in finished:
-        if report.get("scored_items"):  # an attempt ended before any answer measured nothing
+        # An attempt ended before any answer measured nothing.
+        if report is not None and report.get("scored_items"):
             first.setdefault(user_id, report["overall"]["theta"])
     return list(first.values())
 
@@ -407,7 +416,7 @@ class ProgressRow:
     change: int | None  # overall score change against the first attempt
 
 
-def results_history(*, user: Any) -> list[tuple[Assessment, list[ProgressRow]]]:
+def results_history(*, user: User) -> list[tuple[Assessment, list[ProgressRow]]]:
     """Finished attempts per assessment, oldest first: the first is the baseline, later ones reassessments."""
     finished = (
         Attempt.objects.filter(user=user)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -80,13 +81,13 @@ class SaveResult:
 
     response: Response
     changed: bool
-    attempt: Attempt | None = None
+    attempt: Attempt
     slots: tuple[AttemptItem, ...] = ()
 
     @property
     def next_slot(self) -> AttemptItem | None:
         """The question to answer next in an adaptive attempt (None once it is finished)."""
-        if self.attempt is None or not self.attempt.is_open or not self.slots:
+        if not self.attempt.is_open or not self.slots:
             return None
         last = self.slots[-1]
         return last if _response(last) is None else None
@@ -99,14 +100,14 @@ class Started:
 
 
 def attempt_start(
-    *, user: Any, assessment: Assessment, now: datetime, self_initiated: bool = True
+    *, user: User, assessment: Assessment, now: datetime, self_initiated: bool = True
 ) -> Attempt:
     """Start an attempt, or return the user's open attempt so the learner resumes it (see attempt_begin)."""
     return attempt_begin(user=user, assessment=assessment, now=now, self_initiated=self_initiated).attempt
 
 
 def attempt_begin(
-    *, user: Any, assessment: Assessment, now: datetime, self_initiated: bool = True
+    *, user: User, assessment: Assessment, now: datetime, self_initiated: bool = True
 ) -> Started:
     """Start an attempt, or resume the user's open attempt; says which, even under concurrent starts.
 
@@ -141,7 +142,7 @@ def attempt_begin(
     return Started(attempt, created=True)
 
 
-def _check_retakes(user: Any, assessment: Assessment, now: datetime) -> None:
+def _check_retakes(user: User, assessment: Assessment, now: datetime) -> None:
     status = retake_status(user=user, assessment=assessment, now=now)
     if status.next_allowed is not None:
         when = status.next_allowed.strftime("%-d %B %Y at %H:%M UTC")
@@ -152,7 +153,7 @@ def _check_retakes(user: Any, assessment: Assessment, now: datetime) -> None:
         )
 
 
-def _time_allowed(user: Any, assessment: Assessment) -> timedelta:
+def _time_allowed(user: User, assessment: Assessment) -> timedelta:
     extra = Accommodation.objects.filter(user=user).values_list("extra_time_percent", flat=True).first()
     return timedelta(seconds=assessment.time_limit_seconds * (1 + (extra or 0) / 100))
 
@@ -196,7 +197,7 @@ def _give(attempt: Attempt, chosen: engine.Pick, *, position: int) -> AttemptIte
 
 def _count_exposure(assessment_pk: int, *, item_pk: int | None) -> None:
     """Add one to an exposure counter (item None: the assessment's sessions) in the caller's transaction."""
-    counter = ExposureCounter.objects.filter(assessment_id=assessment_pk, item_id=item_pk)
+    counter = ExposureCounter.objects.filter(assessment_id=assessment_pk, item=item_pk)  # None: IS NULL
     if counter.update(count=F("count") + 1):
         return
     try:
@@ -206,7 +207,7 @@ def _count_exposure(assessment_pk: int, *, item_pk: int | None) -> None:
         counter.update(count=F("count") + 1)
 
 
-def attempt_open(*, user: object, assessment: Assessment, now: datetime) -> Attempt | None:
+def attempt_open(*, user: User, assessment: Assessment, now: datetime) -> Attempt | None:
     """The learner's attempt in progress, if any; one whose time ran out is finished and not returned."""
     attempt = Attempt.objects.filter(
         user=user, assessment=assessment, status=Attempt.Status.IN_PROGRESS
@@ -216,13 +217,14 @@ def attempt_open(*, user: object, assessment: Assessment, now: datetime) -> Atte
     return attempt
 
 
-def _next_form(user: object, assessment: Assessment) -> str:
+def _next_form(user: User, assessment: Assessment) -> str:
     """The parallel form this learner has taken least (at random among ties), so retakes vary."""
-    if not assessment.forms:
+    forms: dict[str, list[str]] = assessment.forms  # form name → item ids
+    if not forms:
         raise AssessmentUnavailable("This assessment has no questions yet.")
     taken = Counter(Attempt.objects.filter(user=user, assessment=assessment).values_list("form", flat=True))
-    fewest = min(taken[name] for name in assessment.forms)
-    return secrets.choice(sorted(name for name in assessment.forms if taken[name] == fewest))
+    fewest = min(taken[name] for name in forms)
+    return secrets.choice(sorted(name for name in forms if taken[name] == fewest))
 
 
 def _current_versions(assessment: Assessment, item_ids: list[str]) -> list[ItemVersion]:
@@ -232,9 +234,11 @@ def _current_versions(assessment: Assessment, item_ids: list[str]) -> list[ItemV
             bank=assessment.bank, item_id__in=item_ids, is_active=True
         ).select_related("current_version")
     }
-    if any(item_id not in items for item_id in item_ids):
+    versions = [items[item_id].current_version if item_id in items else None for item_id in item_ids]
+    present = [version for version in versions if version is not None]
+    if len(present) != len(item_ids):
         raise AssessmentUnavailable("This assessment is being updated; please try again later.")
-    return [items[item_id].current_version for item_id in item_ids]
+    return present
 
 
 def attempt_expire_if_due(*, attempt: Attempt, now: datetime) -> bool:
@@ -282,7 +286,7 @@ def attempts_expire_overdue(*, now: datetime, batch: int = 200) -> int:
 
 
 def response_submit(
-    *, user: Any, attempt_id: int, position: int, answer: AnswerReader | object, now: datetime
+    *, user: User | int, attempt_id: int, position: int, answer: AnswerReader | object, now: datetime
 ) -> SaveResult:
     """Take one answer — from a page, the API or a script — for ``position`` of the user's attempt.
 
@@ -327,7 +331,7 @@ def _fixed_answer(answer: object) -> AnswerReader:
     return lambda item, presentation: answer
 
 
-def _lock_with_slots(*, user: Any, attempt_id: int) -> tuple[Attempt, list[AttemptItem]]:
+def _lock_with_slots(*, user: User | int, attempt_id: int) -> tuple[Attempt, list[AttemptItem]]:
     """The user's attempt, locked until the transaction ends, then its slots with versions and responses.
 
     Two queries, on purpose: PostgreSQL re-reads only the locked row after waiting for a lock, so slots
@@ -446,8 +450,9 @@ def item_rate(*, attempt: Attempt, position: int, stars: int, comment: str, now:
     return rating
 
 
-def _lock(*, user: Any, attempt_id: int) -> Attempt:
-    """The user's attempt, locked until the transaction ends (the assessment and bank read with it)."""
+def _lock(*, user: User | int, attempt_id: int) -> Attempt:
+    """The user's (a User, or its pk) attempt, locked until the transaction ends (the assessment and bank
+    read with it)."""
     return (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("assessment", "assessment__bank")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,13 @@ from adaptest.bank import DONT_KNOW, AnswerError, GradableItem
 from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.kinds import answer_from_fields, fields_from_post
 from adaptest.web.assessments.models import Attempt, AttemptItem
-from adaptest.web.core.http import figure_response
+from adaptest.web.core.http import AuthenticatedHttpRequest, figure_response
 from adaptest.web.itembank.models import Assessment, Bank
 
 TIME_UP = "Time is up. The attempt was finished with the answers you saved before the deadline."
 
 
-def _attempt_or_404(request: HttpRequest, attempt_id: int) -> Attempt:
+def _attempt_or_404(request: AuthenticatedHttpRequest, attempt_id: int) -> Attempt:
     try:
         return selectors.attempt_get_for_user(user=request.user, attempt_id=attempt_id)
     except Attempt.DoesNotExist:
@@ -34,7 +34,7 @@ def _question_url(attempt: Attempt, position: int) -> str:
 
 
 @login_required
-def assessment_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     assessment = get_object_or_404(Assessment, slug=slug, is_active=True)
     open_attempt = services.attempt_open(user=request.user, assessment=assessment, now=timezone.now())
     past = selectors.attempt_list_for_user(user=request.user, assessment=assessment).exclude(
@@ -52,7 +52,7 @@ def assessment_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
+def attempt_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     assessment = get_object_or_404(Assessment, slug=slug, is_active=True)
     try:
         attempt = services.attempt_start(user=request.user, assessment=assessment, now=timezone.now())
@@ -63,7 +63,7 @@ def attempt_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def attempt_resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_resume(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt_or_404(request, attempt_id)
     if attempt.is_open:
         return redirect(_question_url(attempt, attempt.current_position))
@@ -72,7 +72,7 @@ def attempt_resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def question(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     if request.method == "POST":
         return _answer(request, attempt_id, position)
     attempt = _attempt_or_404(request, attempt_id)
@@ -91,7 +91,7 @@ def question(request: HttpRequest, attempt_id: int, position: int) -> HttpRespon
     return render(request, "assessments/question.html", {"attempt": attempt, "page": page})
 
 
-def _answer(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def _answer(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     """Save what was entered (if anything), then go where the pressed button asked.
 
     One call to the answer service: it locks, checks the deadline, grades and, in the adaptive
@@ -123,7 +123,6 @@ def _answer(request: HttpRequest, attempt_id: int, position: int) -> HttpRespons
     except AnswerError as error:
         return _answer_refused(request, _attempt_or_404(request, attempt_id), position, fields, str(error))
     attempt = saved.attempt
-    assert attempt is not None
     if attempt.assessment.is_adaptive:
         following = saved.next_slot
         if following is None:
@@ -133,7 +132,11 @@ def _answer(request: HttpRequest, attempt_id: int, position: int) -> HttpRespons
 
 
 def _answer_refused(
-    request: HttpRequest, attempt: Attempt, position: int, fields: dict[str, list[str]], error: str
+    request: AuthenticatedHttpRequest,
+    attempt: Attempt,
+    position: int,
+    fields: dict[str, list[str]],
+    error: str,
 ) -> HttpResponse:
     """The question again with what the learner entered and why it was not accepted (nothing saved)."""
     page = selectors.question_page(attempt=attempt, position=position, now=timezone.now(), fields=fields)
@@ -163,7 +166,7 @@ def _destination(attempt: Attempt, action: str, position: int, count: int) -> st
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt_or_404(request, attempt_id)
     now = timezone.now()
     if request.method == "POST":
@@ -183,7 +186,7 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @login_required
-def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _attempt_or_404(request, attempt_id)
     services.attempt_expire_if_due(attempt=attempt, now=timezone.now())
     if attempt.is_open:
@@ -192,7 +195,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @login_required
-def review(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     attempt = _attempt_or_404(request, attempt_id)
     services.attempt_expire_if_due(attempt=attempt, now=timezone.now())
     if attempt.is_open:  # keys and explanations stay hidden until the attempt is finished
@@ -205,7 +208,7 @@ def review(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
 
 
 @login_required
-def figure(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def figure(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     attempt = _attempt_or_404(request, attempt_id)
     slot = attempt.slots.select_related("item_version").filter(position=position).first()
     if slot is None or not slot.item_version.figure_svg:
@@ -215,7 +218,7 @@ def figure(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse
 
 @login_required
 @require_POST
-def rate(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
+def rate(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> HttpResponse:
     attempt = _attempt_or_404(request, attempt_id)
     stars = _whole_number(request.POST.get("stars", ""), digits=1) or 0  # 0: refused below, with the reason
     try:
@@ -236,13 +239,13 @@ def rate(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
 
 
 @login_required
-def my_results(request: HttpRequest) -> HttpResponse:
+def my_results(request: AuthenticatedHttpRequest) -> HttpResponse:
     history = selectors.results_history(user=request.user)
     return render(request, "assessments/my_results.html", {"history": history})
 
 
 @login_required
-def skill(request: HttpRequest, bank_id: str, skill_id: str) -> HttpResponse:
+def skill(request: AuthenticatedHttpRequest, bank_id: str, skill_id: str) -> HttpResponse:
     bank = get_object_or_404(Bank, bank_id=bank_id)
     try:
         meta, items = selectors.skill_items(bank=bank, skill_id=skill_id)
