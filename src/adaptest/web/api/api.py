@@ -28,7 +28,7 @@ from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.kinds import adapter
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.assessments.selectors import AttemptResult, QuestionPage, ReviewEntry, SkillFeedback
-from adaptest.web.core.http import figure_response
+from adaptest.web.core.http import ApiRequest, figure_response
 from adaptest.web.core.throttling import ApiRateLimit, describe_wait, retry_after
 from adaptest.web.itembank.models import Assessment
 from adaptest.web.itembank.selectors import assessment_list_active
@@ -132,14 +132,16 @@ def _register_error_handlers(api: NinjaAPI) -> None:
         # Someone else's attempt is "not found" too, so ids cannot be probed.
         return error(request, 404, "Not found.")
 
-    api.add_exception_handler(services.RetakeLimitReached, retake_limit)
-    api.add_exception_handler(services.AttemptClosed, closed)
-    api.add_exception_handler(services.AssessmentError, refused)
-    api.add_exception_handler(AnswerError, malformed)
-    api.add_exception_handler(Throttled, throttled)
+    # Registered through the decorator: add_exception_handler's annotation has a handler take the
+    # exception or its class, but ninja only ever passes the raised exception.
+    api.exception_handler(services.RetakeLimitReached)(retake_limit)
+    api.exception_handler(services.AttemptClosed)(closed)
+    api.exception_handler(services.AssessmentError)(refused)
+    api.exception_handler(AnswerError)(malformed)
+    api.exception_handler(Throttled)(throttled)
     for missing in (Attempt.DoesNotExist, AttemptItem.DoesNotExist):  # only what a caller can name
-        api.add_exception_handler(missing, not_found)
-    api.add_exception_handler(Http404, not_found)
+        api.exception_handler(missing)(not_found)
+    api.exception_handler(Http404)(not_found)
 
 
 _register_error_handlers(api)
@@ -159,7 +161,7 @@ def assessment_list(request: HttpRequest) -> list[s.AssessmentOut]:
     response={200: s.AttemptOut, 201: s.AttemptOut, 403: s.RetakeLimitOut, **ERRORS},
     url_name="attempt_start",
 )
-def attempt_start(request: HttpRequest, slug: str) -> Status[s.AttemptOut]:
+def attempt_start(request: ApiRequest, slug: str) -> Status[s.AttemptOut]:
     """Start an attempt (201), or resume the one in progress (200), also when several starts race."""
     assessment = get_object_or_404(Assessment, slug=slug, is_active=True)
     now = timezone.now()
@@ -171,7 +173,7 @@ def attempt_start(request: HttpRequest, slug: str) -> Status[s.AttemptOut]:
 
 
 @attempts.get("", response=list[s.AttemptOut], url_name="attempt_list")
-def attempt_list(request: HttpRequest) -> list[s.AttemptOut]:
+def attempt_list(request: ApiRequest) -> list[s.AttemptOut]:
     """Your attempts, newest first."""
     now = timezone.now()
     attempts = list(selectors.attempt_list_for_user(user=request.auth))
@@ -181,7 +183,7 @@ def attempt_list(request: HttpRequest) -> list[s.AttemptOut]:
 
 
 @attempts.get("/{attempt_id}", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_detail")
-def attempt_detail(request: HttpRequest, attempt_id: s.AttemptId) -> s.AttemptOut:
+def attempt_detail(request: ApiRequest, attempt_id: s.AttemptId) -> s.AttemptOut:
     """Status, deadline, time left, the current position and the planned length."""
     attempt = _own_attempt(request, attempt_id)
     now = timezone.now()
@@ -190,9 +192,7 @@ def attempt_detail(request: HttpRequest, attempt_id: s.AttemptId) -> s.AttemptOu
 
 
 @attempts.get("/{attempt_id}/item", response={200: s.ItemOut, **ERRORS}, url_name="attempt_item")
-def attempt_item(
-    request: HttpRequest, attempt_id: s.AttemptId, position: s.PositionQuery = None
-) -> s.ItemOut:
+def attempt_item(request: ApiRequest, attempt_id: s.AttemptId, position: s.PositionQuery = None) -> s.ItemOut:
     """The current question (or, in a fixed exam, the one at ``position``): no key, no feedback."""
     attempt = _own_attempt(request, attempt_id)
     now = timezone.now()
@@ -203,7 +203,7 @@ def attempt_item(
 
 
 @attempts.get("/{attempt_id}/figures/{position}", response={200: None, **ERRORS}, url_name="attempt_figure")
-def attempt_figure(request: HttpRequest, attempt_id: s.AttemptId, position: s.PositionPath) -> HttpResponse:
+def attempt_figure(request: ApiRequest, attempt_id: s.AttemptId, position: s.PositionPath) -> HttpResponse:
     """A question's figure (SVG)."""
     slot = selectors.attempt_slot(attempt=_own_attempt(request, attempt_id), position=position)
     if not slot.item_version.figure_svg:
@@ -216,7 +216,7 @@ def attempt_figure(request: HttpRequest, attempt_id: s.AttemptId, position: s.Po
     response={200: s.AnswerOut, 422: s.ValidationErrorOut, **ERRORS},
     url_name="answer_save",
 )
-def answer_save(request: HttpRequest, attempt_id: s.AttemptId, payload: s.AnswerIn) -> s.AnswerOut:
+def answer_save(request: ApiRequest, attempt_id: s.AttemptId, payload: s.AnswerIn) -> s.AnswerOut:
     """Save the answer at ``position`` and get the next question in the same response.
 
     Sending the same position again never stores a second response."""
@@ -229,7 +229,6 @@ def answer_save(request: HttpRequest, attempt_id: s.AttemptId, payload: s.Answer
         user=request.auth, attempt_id=attempt_id, position=payload.position, answer=read, now=now
     )
     attempt = saved.attempt
-    assert attempt is not None
     following = _following_position(attempt, saved, payload.position)
     return s.AnswerOut(
         position=payload.position,
@@ -255,7 +254,7 @@ def _following_position(attempt: Attempt, saved: services.SaveResult, position: 
 
 
 @attempts.post("/{attempt_id}/finish", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_finish")
-def attempt_finish(request: HttpRequest, attempt_id: s.AttemptId) -> s.AttemptOut:
+def attempt_finish(request: ApiRequest, attempt_id: s.AttemptId) -> s.AttemptOut:
     """Submit the attempt; unanswered questions score 0. Finishing twice is harmless."""
     now = timezone.now()
     attempt = services.attempt_submit(attempt=_own_attempt(request, attempt_id), now=now)
@@ -263,7 +262,7 @@ def attempt_finish(request: HttpRequest, attempt_id: s.AttemptId) -> s.AttemptOu
 
 
 @attempts.get("/{attempt_id}/result", response={200: s.ResultOut, **ERRORS}, url_name="attempt_result")
-def attempt_result(request: HttpRequest, attempt_id: s.AttemptId) -> s.ResultOut:
+def attempt_result(request: ApiRequest, attempt_id: s.AttemptId) -> s.ResultOut:
     """Score, levels, skills, study plan and the review of every question (finished attempts only)."""
     attempt = _own_attempt(request, attempt_id)
     now = timezone.now()
@@ -280,7 +279,7 @@ api.add_router("/attempts", attempts)
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
-def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+def _own_attempt(request: ApiRequest, attempt_id: int) -> Attempt:
     return selectors.attempt_get_for_user(user=request.auth, attempt_id=attempt_id)
 
 
@@ -314,13 +313,21 @@ def _raw_answer(item: GradableItem, presentation: dict[str, Any], answer: s.AnyA
     return raw
 
 
+ATTEMPT_STATUS: dict[str, s.AttemptStatus] = {
+    Attempt.Status.IN_PROGRESS: "in_progress",
+    Attempt.Status.SUBMITTED: "submitted",
+    Attempt.Status.EXPIRED: "expired",
+}
+"""An attempt's stored status as the API's schema names it."""
+
+
 def _attempt_out(attempt: Attempt, now: datetime, slots: Sequence[AttemptItem] | None = None) -> s.AttemptOut:
     page = selectors.question_page(attempt=attempt, position=attempt.current_position, now=now, slots=slots)
     return s.AttemptOut(
         id=attempt.pk,
         assessment=attempt.assessment.slug,
         adaptive=page.adaptive,
-        status=attempt.status,
+        status=ATTEMPT_STATUS[attempt.status],
         started_at=attempt.started_at,
         deadline=attempt.deadline,
         finished_at=attempt.finished_at,

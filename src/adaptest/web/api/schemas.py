@@ -96,11 +96,14 @@ class AssessmentOut(Schema):
     pass_mark: float | None
 
 
+AttemptStatus = Literal["in_progress", "submitted", "expired"]
+
+
 class AttemptOut(Schema):
     id: int
     assessment: str = Field(description="the assessment's slug")
     adaptive: bool
-    status: Literal["in_progress", "submitted", "expired"]
+    status: AttemptStatus
     started_at: datetime
     deadline: datetime
     finished_at: datetime | None
