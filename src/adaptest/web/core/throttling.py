@@ -17,9 +17,9 @@ import ipaddress
 import math
 import threading
 import time
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -111,7 +111,7 @@ class ApiRateLimit(BaseThrottle):
         self._local = threading.local()
 
     def allow_request(self, request: HttpRequest) -> bool:
-        user: Any = getattr(request, "auth", None)
+        user: User | None = getattr(request, "auth", None)  # set by api.auth.PersonalToken
         ident = f"user-{user.pk}" if user is not None else f"ip-{client_ip(request) or 'unknown'}"
         wait = rate_limit_wait(scope=self.scope, ident=ident, rate=getattr(settings, self.setting))
         self._local.wait = wait

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -36,7 +38,7 @@ def range_to(count: int) -> range:
 
 
 @register.filter
-def get_item(mapping: dict, key: object) -> object:  # type: ignore[type-arg]
+def get_item(mapping: Mapping[object, object], key: object) -> object:
     return mapping.get(key)
 
 
