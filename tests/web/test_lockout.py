@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 LOGIN_PAGES = ["login", "admin:login"]
 
 
-def _log_in(client: Client, page: str, password: str, username: str = "ben") -> object:
+def _log_in(client: Client, page: str, password: str, username: str = "ben") -> HttpResponseBase:
     return client.post(reverse(page), {"username": username, "password": password})
 
 
@@ -43,7 +44,7 @@ def test_five_wrong_passwords_lock_the_right_one_out_with_a_429_that_says_when(b
         response = _log_in(client, page, PASSWORD)
         assert response.status_code == 429
         assert int(response["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
-        html = response.content.decode()
+        html = response.content.decode()  # type: ignore[attr-defined]
         assert "Log-in paused" in html and "Try again in about 15 minutes" in html
         assert not _logged_in(client)
 

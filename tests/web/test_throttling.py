@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -23,7 +24,7 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def _sign_up(client: Client, username: str, password: str = PASSWORD) -> object:
+def _sign_up(client: Client, username: str, password: str = PASSWORD) -> Any:
     return client.post(
         reverse("signup"), {"username": username, "password1": password, "password2": password}
     )
@@ -177,13 +178,13 @@ def test_the_counters_live_in_the_database_cache_every_server_shares(settings, a
 
 
 @pytest.mark.parametrize("value", ["600", "600/minute", "0/m", "-1/h", "ten/h", "6O0/m", "٣/m"])
-def test_a_rate_that_cannot_be_understood_stops_the_server_from_starting(monkeypatch, value: str) -> None:
+def test_a_rate_that_cannot_be_understood_stops_the_server_from_starting(monkeypatch, value: str) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("ADAPTEST_API_THROTTLE", value)
     with pytest.raises(ImproperlyConfigured, match="ADAPTEST_API_THROTTLE"):
         env.rate("ADAPTEST_API_THROTTLE", "600/m")
 
 
-def test_rates_read_from_the_environment(monkeypatch) -> None:
+def test_rates_read_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("ADAPTEST_SIGNUP_THROTTLE", "20/d")
     assert env.rate("ADAPTEST_SIGNUP_THROTTLE", "10/h") == (20, 86400)
     monkeypatch.delenv("ADAPTEST_SIGNUP_THROTTLE")
