@@ -30,7 +30,14 @@ urlpatterns = [path("boom/", _boom), path("", include("adaptest.web.urls"))]
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment docs/deployment.md asks for: HTTPS on, an explicit key and host, no debug."""
-    drop = {"DJANGO_SETTINGS_MODULE", "ADAPTEST_DEBUG", "ADAPTEST_HTTPS", "ADAPTEST_HSTS_SECONDS"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it in this process for Playwright; no server has it
+    drop = {
+        "DJANGO_SETTINGS_MODULE",
+        "ADAPTEST_DEBUG",
+        "ADAPTEST_HTTPS",
+        "ADAPTEST_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     environment = {k: v for k, v in os.environ.items() if k not in drop}
     environment |= {
         "DJANGO_SETTINGS_MODULE": "adaptest.web.settings",
