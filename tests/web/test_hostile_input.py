@@ -36,6 +36,7 @@ from adaptest.web.accounts.services import api_token_create
 from adaptest.web.assessments import services
 from adaptest.web.assessments.models import Attempt, Response
 from adaptest.web.itembank.models import Assessment
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -575,3 +576,12 @@ def test_a_nul_in_an_api_path_is_a_400_in_json_that_says_where(world: World) -> 
     assert response.json()["detail"].startswith(
         "The JSON body at answer.value contains an unpaired surrogate (U+D800)"
     )
+
+
+def test_a_cookie_spelling_a_nul_is_ignored_instead_of_reaching_the_session_table(world: World) -> None:
+    """A quoted cookie may escape a NUL as \\000; on PostgreSQL the session lookup used to fail with a 500."""
+    for name in ("sessionid", "csrftoken"):
+        client = Client(raise_request_exception=False, HTTP_COOKIE=f'{name}="abcdefghijkl\\000mnop"')
+        assert client.get(reverse("home")).status_code == 200
+        response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
+        assert response.status_code == 302 and "_auth_user_id" in client.session

@@ -6,6 +6,11 @@ a use in a username, an answer, a token name or a comment, so rather than checki
 form and schema, this middleware answers 400 when one appears in the path, the query string, a form field
 or anywhere in a JSON body (keys included): JSON ``{"detail": …}`` under /api/, a short page elsewhere.
 
+Cookies are the exception: a quoted cookie can spell a NUL (``"…\\000…"``), and a session cookie like
+that would reach the session table. No browser sends one unless someone planted it, so such a cookie is
+dropped (the request goes on as if it had not been sent) rather than refused: a planted cookie cannot
+lock a person out of the site.
+
 The same middleware keeps whole numbers in page paths (``/attempts/<int:attempt_id>/``) within
 ``MAX_ID``: a larger one names nothing, so it is a 404 before any query could overflow a column.
 """
@@ -90,6 +95,9 @@ class RefuseUnstorableText:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, value in list(request.COOKIES.items()):
+            if _UNSTORABLE.search(name) or _UNSTORABLE.search(value):
+                del request.COOKIES[name]
         problem = unstorable_text(request)
         if problem is None:
             return self.get_response(request)
