@@ -30,15 +30,8 @@ urlpatterns = [path("boom/", _boom), path("", include("adaptest.web.urls"))]
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment docs/deployment.md asks for: HTTPS on, an explicit key and host, no debug."""
-    # DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it in this process for Playwright; no server has it
-    drop = {
-        "DJANGO_SETTINGS_MODULE",
-        "ADAPTEST_DEBUG",
-        "ADAPTEST_HTTPS",
-        "ADAPTEST_HSTS_SECONDS",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",
-    }
-    environment = {k: v for k, v in os.environ.items() if k not in drop}
+    # None of this process's settings (e.g. DJANGO_ALLOW_ASYNC_UNSAFE, set by the browser tests).
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ADAPTEST_", "DJANGO_"))}
     environment |= {
         "DJANGO_SETTINGS_MODULE": "adaptest.web.settings",
         "ADAPTEST_DATA_DIR": str(tmp_path / "data"),
