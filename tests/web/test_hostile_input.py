@@ -585,3 +585,14 @@ def test_a_cookie_spelling_a_nul_is_ignored_instead_of_reaching_the_session_tabl
         assert client.get(reverse("home")).status_code == 200
         response = client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
         assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_a_nul_in_a_header_is_a_400_before_the_lockout_could_store_it(world: World) -> None:
+    """django-axes keeps the User-Agent of a failed log-in; on PostgreSQL a NUL there was a 500."""
+    client = Client(raise_request_exception=False, HTTP_USER_AGENT="evil\x00agent")
+    response = client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+    assert response.status_code == 400
+    assert "The header “User-Agent” contains a NUL character" in response.content.decode()
+    api = Client(raise_request_exception=False, HTTP_X_CLIENT="a\x00b")
+    response = api.get("/api/assessments", headers=world.bearer)
+    assert response.status_code == 400 and "X-Client" in response.json()["detail"]

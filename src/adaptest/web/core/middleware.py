@@ -3,8 +3,9 @@
 A NUL character (U+0000) is refused by PostgreSQL in every text column, and an unpaired surrogate
 (U+D800–U+DFFF alone, which JSON can spell ``"\\ud800"``) cannot be encoded as UTF-8 at all. Neither has
 a use in a username, an answer, a token name or a comment, so rather than checking every field of every
-form and schema, this middleware answers 400 when one appears in the path, the query string, a form field
-or anywhere in a JSON body (keys included): JSON ``{"detail": …}`` under /api/, a short page elsewhere.
+form and schema, this middleware answers 400 when one appears in the path, a header (django-axes stores
+the User-Agent of a failed log-in), the query string, a form field or anywhere in a JSON body (keys
+included): JSON ``{"detail": …}`` under /api/, a short page elsewhere.
 
 Cookies are the exception: a quoted cookie can spell a NUL (``"…\\000…"``), and a session cookie like
 that would reach the session table. No browser sends one unless someone planted it, so such a cookie is
@@ -68,6 +69,11 @@ def unstorable_text(request: HttpRequest) -> tuple[str, str] | None:
     found = _UNSTORABLE.search(request.path_info)
     if found:
         return "the path", found.group()
+    for key, value in request.META.items():
+        if key.startswith("HTTP_") and key != "HTTP_COOKIE" and isinstance(value, str):
+            found = _UNSTORABLE.search(value)
+            if found:
+                return f"the header “{key[5:].replace('_', '-').title()}”", found.group()
     for problem in _in_fields(request.GET, "the query parameter"):
         return problem
     if request.method in ("GET", "HEAD", "OPTIONS"):
