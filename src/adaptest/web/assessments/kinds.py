@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from django.http import QueryDict
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
@@ -35,7 +36,7 @@ class StrictInput(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-def fields_from_post(post: Any) -> dict[str, list[str]]:
+def fields_from_post(post: QueryDict) -> dict[str, list[str]]:
     """A QueryDict as a plain dict of lists (the shape both directions share)."""
     return {key: post.getlist(key) for key in post}
 
