@@ -2,10 +2,12 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 from django.db.models import Count
 
 
-def count_past_exposure(apps, schema_editor):  # type: ignore[no-untyped-def]
+def count_past_exposure(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Start the counters from the attempts already stored (the last time history is counted)."""
     Attempt = apps.get_model("assessments", "Attempt")
     AttemptItem = apps.get_model("assessments", "AttemptItem")
