@@ -70,13 +70,45 @@ def shipped_folder():  # type: ignore[no-untyped-def]
     return load_bank(DEEP_LEARNING_BANK)
 
 
-@pytest.fixture
-def shipped_bank(db, shipped_folder):  # type: ignore[no-untyped-def]
-    """The deep-learning bank, synced into the test database."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, shipped_folder):  # type: ignore[no-untyped-def]
+    """The test database, with the shipped bank synced into it once for the whole session: each test's
+    transaction is rolled back, so every test starts from the synced bank (tests that flush the
+    database sync it again through ``shipped_bank``)."""
     from adaptest.web.itembank.services import bank_sync
 
-    bank_sync(folder=shipped_folder)
+    with django_db_blocker.unblock():
+        bank_sync(folder=shipped_folder)
+
+
+@pytest.fixture
+def empty_database(db):  # type: ignore[no-untyped-def]
+    """A test database without the session's shipped bank, for tests of a first sync or of a bank of
+    their own (the deletion is rolled back with the test)."""
+    from adaptest.web.itembank.models import Bank, Item
+
+    Item.objects.update(current_version=None)  # protected while it points at a version
+    Bank.objects.all().delete()
+
+
+@pytest.fixture
+def shipped_bank(db, shipped_folder):  # type: ignore[no-untyped-def]
+    """The deep-learning bank, synced into the test database (once per session, see django_db_setup)."""
+    from adaptest.web.itembank.models import Bank
+    from adaptest.web.itembank.services import bank_sync
+
+    if not Bank.objects.filter(bank_id=shipped_folder.meta.id).exists():  # flushed by a transactional test
+        bank_sync(folder=shipped_folder)
     return shipped_folder
+
+
+@pytest.fixture(autouse=True)
+def _cold_pool_cache():  # type: ignore[no-untyped-def]
+    """Each test starts like a fresh server process: a pool cached by an earlier test was built inside a
+    transaction that has since been rolled back (with the exposure counters it created)."""
+    from adaptest.web.assessments.engine import forget_cached_pools
+
+    forget_cached_pools()
 
 
 @pytest.fixture(autouse=True)

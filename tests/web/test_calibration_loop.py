@@ -105,7 +105,7 @@ def take_many(
 
 
 @pytest.fixture
-def synthetic(tmp_path: Path, db) -> Iterator[tuple[Path, Truth, Assessment]]:  # type: ignore[no-untyped-def]
+def synthetic(tmp_path: Path, empty_database) -> Iterator[tuple[Path, Truth, Assessment]]:  # type: ignore[no-untyped-def]
     root = tmp_path / "bank"
     truth = write_bank(root, np.random.default_rng(2024))
     bank_sync(folder=load_bank(root))

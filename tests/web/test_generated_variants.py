@@ -50,7 +50,7 @@ def _revised(family: GeneratorFamily) -> GeneratorFamily:
 
 
 def test_a_sync_creates_one_item_per_family_with_its_validated_variants_and_a_second_creates_nothing(
-    shipped_folder,
+    shipped_folder, empty_database
 ) -> None:  # type: ignore[no-untyped-def]
     first = bank_sync(folder=shipped_folder)
 
@@ -100,7 +100,7 @@ def test_a_changed_family_adds_new_variant_versions_and_keeps_the_old_ones(shipp
 
 
 def test_a_removed_family_is_retired_and_one_added_while_the_test_is_in_use_pretests(
-    shipped_folder, ada
+    shipped_folder, ada, empty_database
 ) -> None:  # type: ignore[no-untyped-def]
     removed, added = sorted(shipped_folder.families)[:2]
     without_added = {k: v for k, v in shipped_folder.families.items() if k != added}

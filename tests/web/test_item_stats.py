@@ -23,7 +23,7 @@ URL = "/staff/items/"
 
 
 @pytest.fixture
-def taken(tmp_path: Path, db, django_user_model):  # type: ignore[no-untyped-def]
+def taken(tmp_path: Path, empty_database, django_user_model):  # type: ignore[no-untyped-def]
     """The synthetic bank after 12 simulated takers."""
     truth = write_bank(tmp_path / "bank", np.random.default_rng(5))
     bank_sync(folder=load_bank(tmp_path / "bank"))

@@ -20,7 +20,7 @@ from adaptest.web.itembank.services import bank_sync
 pytestmark = pytest.mark.django_db
 
 
-def test_syncing_twice_creates_nothing_new(shipped_folder) -> None:  # type: ignore[no-untyped-def]
+def test_syncing_twice_creates_nothing_new(shipped_folder, empty_database) -> None:  # type: ignore[no-untyped-def]
     first = bank_sync(folder=shipped_folder)
     second = bank_sync(folder=shipped_folder)
     variants = len(shipped_folder.families) * len(VALIDATION_SEEDS)  # a version per validated variant
@@ -67,7 +67,7 @@ def test_an_item_removed_from_the_files_is_retired(tmp_path: Path) -> None:
     assert ItemVersion.objects.filter(item__item_id=unused).exists()
 
 
-def test_the_sync_command_refuses_an_invalid_bank_and_changes_nothing(tmp_path: Path) -> None:
+def test_the_sync_command_refuses_an_invalid_bank_and_changes_nothing(tmp_path: Path, empty_database) -> None:
     root = tmp_path / "bank"
     shutil.copytree(DEEP_LEARNING_BANK, root)
     (root / "items" / "bad.yaml").write_text("id: bad\nkind: nope\n")
