@@ -125,6 +125,7 @@ def parameters() -> dict[str, tuple[float, float, str, bool, int]]:
     return {item_id: tuple(rest) for item_id, *rest in rows}  # type: ignore[misc]
 
 
+@pytest.mark.slow
 def test_calibrating_500_simulated_takers_recovers_the_difficulty_order(synthetic, django_user_model) -> None:  # type: ignore[no-untyped-def]
     _, truth, assessment = synthetic
     take_many(django_user_model, assessment, truth, 500, np.random.default_rng(7), "taker")
