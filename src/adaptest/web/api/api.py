@@ -57,6 +57,9 @@ api = AdaptestApi(
 )
 
 ERRORS: dict[int | str, Any] = {404: s.ErrorOut, 409: s.ConflictOut}
+"""An operation that the rules can refuse (409) as well as not find (404)."""
+NOT_FOUND: dict[int | str, Any] = {404: s.ErrorOut}
+"""An operation that can only not find what it names: it never refuses."""
 
 ANY_REQUEST: dict[int, Any] = {400: s.ErrorOut, 401: s.ErrorOut, 429: s.ThrottledOut}
 """What any request can be answered: unstorable text (core.middleware), no valid token, too many requests."""
@@ -182,7 +185,7 @@ def attempt_list(request: ApiRequest) -> list[s.AttemptOut]:
     return [_attempt_out(a, now) for a in attempts]
 
 
-@attempts.get("/{attempt_id}", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_detail")
+@attempts.get("/{attempt_id}", response={200: s.AttemptOut, **NOT_FOUND}, url_name="attempt_detail")
 def attempt_detail(request: ApiRequest, attempt_id: s.AttemptId) -> s.AttemptOut:
     """Status, deadline, time left, the current position and the planned length."""
     attempt = _own_attempt(request, attempt_id)
@@ -202,7 +205,9 @@ def attempt_item(request: ApiRequest, attempt_id: s.AttemptId, position: s.Posit
     return _item_out(attempt, selectors.question_page(attempt=attempt, position=position, now=now))
 
 
-@attempts.get("/{attempt_id}/figures/{position}", response={200: None, **ERRORS}, url_name="attempt_figure")
+@attempts.get(
+    "/{attempt_id}/figures/{position}", response={200: None, **NOT_FOUND}, url_name="attempt_figure"
+)
 def attempt_figure(request: ApiRequest, attempt_id: s.AttemptId, position: s.PositionPath) -> HttpResponse:
     """A question's figure (SVG)."""
     slot = selectors.attempt_slot(attempt=_own_attempt(request, attempt_id), position=position)
@@ -253,7 +258,7 @@ def _following_position(attempt: Attempt, saved: services.SaveResult, position: 
     return position + 1 if position < len(saved.slots) else None
 
 
-@attempts.post("/{attempt_id}/finish", response={200: s.AttemptOut, **ERRORS}, url_name="attempt_finish")
+@attempts.post("/{attempt_id}/finish", response={200: s.AttemptOut, **NOT_FOUND}, url_name="attempt_finish")
 def attempt_finish(request: ApiRequest, attempt_id: s.AttemptId) -> s.AttemptOut:
     """Submit the attempt; unanswered questions score 0. Finishing twice is harmless."""
     now = timezone.now()
