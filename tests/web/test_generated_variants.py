@@ -16,7 +16,7 @@ from django.utils import timezone
 from adaptest.bank import ITEM_KINDS, grade
 from adaptest.bank.calibration_hints import hinted_difficulty
 from adaptest.bank.generators import VALIDATION_SEEDS, GeneratorFamily, Variant
-from adaptest.web.assessments import services
+from adaptest.web.assessments import engine, services
 from adaptest.web.core.markdown import render_markdown
 from adaptest.web.itembank.models import Assessment, Item, ItemParameters, ItemVersion
 from adaptest.web.itembank.services import bank_sync
@@ -122,8 +122,8 @@ def test_an_adaptive_family_question_is_one_of_its_variants_hidden_graded_and_re
     client, ada, shipped_folder, families_only, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     # The last variant rather than a random one, so the slot is surely not the item's current_version.
-    last = SimpleNamespace(choice=lambda variants: variants[-1], randbelow=secrets.randbelow)
-    monkeypatch.setattr(services, "secrets", last)
+    last = SimpleNamespace(choice=lambda variants: variants[-1], randbits=secrets.randbits)
+    monkeypatch.setattr(engine, "secrets", last)
     now = timezone.now()
     attempt = services.attempt_start(user=ada, assessment=families_only, now=now)
     slot = attempt.slots.select_related("item_version__item").get(position=1)
