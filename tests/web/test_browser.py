@@ -176,3 +176,34 @@ def test_a_new_learner_takes_the_adaptive_assessment_and_rates_a_question(page, 
     from adaptest.web.itembank.models import ItemRating
 
     assert ItemRating.objects.get(user__username="hedy").stars == 4
+
+
+def test_on_a_phone_a_long_code_line_scrolls_in_its_box_instead_of_widening_the_page(
+    page, live_server
+) -> None:  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/accounts/signup/")
+    page.fill("#id_username", "hedy")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.goto(live_server.url + "/assessments/dl-fundamentals-cert/")
+    page.get_by_role("button", name="Start the exam").click()
+    attempt = Attempt.objects.get(user__username="hedy")
+    slots = attempt.slots.select_related("item_version")
+    widest = max(slots, key=lambda s: _longest_code_line(s.item_version.parsed.stem))
+    assert _longest_code_line(widest.item_version.parsed.stem) >= 60  # wider than a phone in monospace
+    page.goto(f"{live_server.url}/attempts/{attempt.pk}/questions/{widest.position}/")
+    blocks = page.locator(".stem pre")
+    # the line is longer than the phone is wide: its block scrolls sideways on its own
+    assert any(blocks.nth(i).evaluate("e => e.scrollWidth > e.clientWidth") for i in range(blocks.count()))
+    assert (
+        page.evaluate("document.documentElement.scrollWidth") <= 390
+    )  # yet the page does not scroll sideways
+    page.screenshot(path=str(ARTIFACTS / "phone-code-question.png"), full_page=True)
+
+
+def _longest_code_line(markdown: str) -> int:
+    """The length of the longest line inside the stem's fenced code blocks (0 without any)."""
+    blocks = markdown.split("```")[1::2]  # the text between opening and closing fences
+    return max((len(line) for block in blocks for line in block.splitlines()[1:]), default=0)
