@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -187,3 +188,30 @@ def test_after_closing_the_browser_the_learner_resumes_at_the_open_question(
     page = reopened.get(question_url(attempt, 3)).content.decode()
     assert "Question 3 of about 20" in page
     assert Attempt.objects.filter(user=ada).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("probability", "told"),
+    [(0.9996, "> 99%"), (0.991, "> 99%"), (0.99, "99%"), (0.5, "50%"), (0.01, "1%"), (0.004, "< 1%")],
+)
+def test_how_sure_never_claims_certainty(probability: float, told: str) -> None:
+    from adaptest.web.core.templatetags.adaptest import certainty
+
+    assert certainty(probability) == told
+
+
+def test_the_result_says_how_sure_each_level_is_without_ever_saying_100_percent(
+    ada_client, skills_assessment
+) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(ada_client, skills_assessment)
+    while attempt.is_open:
+        answer_current(ada_client, attempt, "right")
+        attempt.refresh_from_db()
+    page = ada_client.get(reverse("result", args=[attempt.pk])).content.decode()
+    table = page.split("How sure", 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<td>([^<]*%)</td>", table)
+    assert len(cells) == len(attempt.report["domains"])
+    assert "100%" not in cells
+    for domain, cell in zip(attempt.report["domains"], cells, strict=True):
+        sure = domain["probabilities"][domain["level"]]
+        assert cell == ("&gt; 99%" if sure > 0.99 else f"{round(sure * 100)}%")

@@ -6,6 +6,7 @@ Screenshots of a question page, the result page and a review page land in test-a
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from adaptest.bank import ITEM_KINDS
-from adaptest.web.assessments.models import Attempt
+from adaptest.web.assessments.models import Attempt, Response
 from tests.conftest import CHROMIUM, PASSWORD
 from tests.web.exam import wrong_answer
 
@@ -207,3 +208,46 @@ def _longest_code_line(markdown: str) -> int:
     """The length of the longest line inside the stem's fenced code blocks (0 without any)."""
     blocks = markdown.split("```")[1::2]  # the text between opening and closing fences
     return max((len(line) for block in blocks for line in block.splitlines()[1:]), default=0)
+
+
+def test_enter_in_an_answer_field_saves_the_answer_never_dont_know_or_previous(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server.url + "/accounts/signup/")
+    page.fill("#id_username", "ida")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.goto(live_server.url + "/assessments/dl-fundamentals-cert/")
+    page.get_by_role("button", name="Start the exam").click()
+    attempt = Attempt.objects.get(user__username="ida")
+    by_enter = set()
+    for slot in attempt.slots.select_related("item_version").order_by("position"):
+        item = slot.item_version.parsed
+        page.goto(f"{live_server.url}/attempts/{attempt.pk}/questions/{slot.position}/")
+        _answer(page, slot, item.key_answer())
+        if item.kind == "ordering":  # Enter in a select opens its list; the ordering is saved by its button
+            page.get_by_role("button", name=re.compile("^Save and")).click()
+            continue
+        field = page.locator(".answer input:checked, .answer input[type=text]").last
+        field.press("Enter")
+        page.wait_for_url(re.compile(r"/(questions/\d+|submit)/$"))
+        assert f"/questions/{slot.position}/" not in page.url  # it moved on: not "Previous", not a reload
+        response = Response.objects.get(slot=slot)
+        assert not response.dont_know and response.correct, (item.kind, item.id)
+        by_enter.add(item.kind)
+    assert by_enter >= {"single_choice", "multiple_choice", "numeric"}, by_enter
+
+    # the adaptive test, where "I don't know yet" would be final: Enter submits the answer
+    page.goto(live_server.url + "/assessments/dl-skills-assessment/")
+    page.get_by_role("button", name="Start the assessment").click()
+    adaptive = Attempt.objects.get(user__username="ida", assessment__slug="dl-skills-assessment")
+    for position in (1, 2, 3):
+        slot = adaptive.slots.select_related("item_version").get(position=position)
+        item = slot.item_version.parsed
+        _answer(page, slot, item.key_answer())
+        if item.kind == "ordering":
+            page.get_by_role("button", name="Submit answer").click()
+        else:
+            page.locator(".answer input:checked, .answer input[type=text]").last.press("Enter")
+        page.wait_for_url(re.compile(rf"/questions/{position + 1}/$"))
+        response = Response.objects.get(slot=slot)
+        assert not response.dont_know and response.correct, (item.kind, item.id)

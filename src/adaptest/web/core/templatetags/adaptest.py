@@ -26,6 +26,18 @@ def percent(fraction: float | None) -> str:
 
 
 @register.filter
+def certainty(probability: float | None) -> str:
+    """A probability as "how sure": never 100% nor 0%, which the evidence of a short test cannot give."""
+    if probability is None:
+        return "—"
+    if probability > 0.99:
+        return "> 99%"
+    if probability < 0.01:
+        return "< 1%"
+    return f"{round(probability * 100)}%"
+
+
+@register.filter
 def minutes_seconds(seconds: float | int | None) -> str:
     seconds = max(0, int(seconds or 0))
     return f"{seconds // 60}:{seconds % 60:02d}"
