@@ -70,14 +70,25 @@ def test_the_account_page_needs_a_login(client) -> None:  # type: ignore[no-unty
 def test_a_token_created_on_the_account_page_is_shown_once_and_works(client, ada) -> None:  # type: ignore[no-untyped-def]
     client.force_login(ada)
     response = client.post(reverse("api_token_create"), {"name": "grading script"})
-    assert response.status_code == 200
-    html = response.content.decode()
+    assert response.status_code == 302 and response["Location"] == reverse("account")  # post/redirect/get
+    shown = client.get(reverse("account"))
+    html = shown.content.decode()
     plaintext = re.search(r'id="new-token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
     assert "shown only this once" in html and works(plaintext)
-    listed = client.get(reverse("account")).content.decode()
-    assert "grading script" in listed and ApiToken.objects.get().prefix in listed
-    assert plaintext not in listed
-    assert "no-store" in response["Cache-Control"]
+    assert "no-store" in shown["Cache-Control"]
+    reloaded = client.get(reverse("account")).content.decode()  # reloading shows the list, not the token
+    assert "grading script" in reloaded and ApiToken.objects.get().prefix in reloaded
+    assert plaintext not in reloaded and 'id="new-token"' not in reloaded
+    assert plaintext not in str(dict(client.session))  # nor does it stay in the session
+
+
+def test_reloading_after_creating_a_token_creates_no_second_one(client, ada) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(ada)
+    landed = client.post(reverse("api_token_create"), {"name": "laptop"}, follow=True)
+    assert landed.redirect_chain == [(reverse("account"), 302)]
+    client.get(landed.request["PATH_INFO"])  # the browser's reload repeats the GET, not the POST
+    client.get(reverse("account"))
+    assert ApiToken.objects.filter(user=ada).count() == 1
 
 
 def test_an_empty_token_name_is_refused_on_the_page(client, ada) -> None:  # type: ignore[no-untyped-def]

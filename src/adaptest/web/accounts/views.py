@@ -71,9 +71,18 @@ def locked_out(
     return page
 
 
+NEW_TOKEN_KEY = "adaptest-new-api-token"
+"""Where a just-created token waits, in the server-side session, for the one page that shows it."""
+
+
+@never_cache  # right after a token is created, the page carries it in clear: no cache may keep it
 @login_required
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return _account_page(request)
+    created = request.session.pop(NEW_TOKEN_KEY, None)  # shown once: a reload no longer has it
+    if created is None:
+        return _account_page(request)
+    token = ApiToken.objects.filter(pk=created["id"], user=request.user).first()
+    return _account_page(request, new_token=token, plaintext=created["plaintext"] if token else None)
 
 
 def _account_page(request: AuthenticatedHttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
@@ -100,8 +109,10 @@ def api_token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     except services.TokenRefused as refused:
         return _account_page(request, status=422, error=str(refused), name=name)
     rate_limit_wait(scope="token", ident=user_id, rate=rate)
-    # Rendered, not redirected: the plaintext must not travel through the session or a URL.
-    return _account_page(request, new_token=token, plaintext=plaintext)
+    # Post/redirect/get, so reloading the page cannot create a second token. The plaintext waits in the
+    # session (a database row on the server, never a cookie or a URL) for the next page, which removes it.
+    request.session[NEW_TOKEN_KEY] = {"id": token.pk, "plaintext": plaintext}
+    return redirect("account")
 
 
 @login_required
