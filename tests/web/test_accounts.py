@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -62,3 +64,23 @@ def test_the_header_links_the_account_page_and_staff_pages_only_for_staff(client
     client.force_login(ben)
     staff_header = client.get(reverse("home")).content.decode()
     assert reverse("item_stats") in staff_header and reverse("admin:index") in staff_header
+
+
+def test_the_account_page_links_a_password_change_in_the_apps_own_style(client, ada) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(ada)
+    account = client.get(reverse("account")).content.decode()
+    assert f'href="{reverse("password_change")}"' in account
+    form = client.get(reverse("password_change")).content.decode()
+    assert "Change your password" in form and "Django administration" not in form
+    assert 'class="site-header"' in form or "Adaptest" in form
+    described = re.findall(r'aria-describedby="([^"]+)"', form)
+    assert described and all(f'id="{target}"' in form for ids in described for target in ids.split())
+    new = "another-Long-passphrase-91"
+    done = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
+    ).content.decode()
+    assert "Password changed" in done and "Django administration" not in done
+    ada.refresh_from_db()
+    assert ada.check_password(new)

@@ -209,3 +209,39 @@ def test_the_question_page_says_when_the_saved_answer_is_dont_know(ada_client, c
     ada_client.post(question_url(attempt, 2), {"action": "dont_know"})
     page = ada_client.get(question_url(attempt, 2)).content.decode()
     assert "Your current answer: “I don't know yet”" in page
+
+
+def test_the_submit_page_counts_answers_dont_knows_and_blanks_separately(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(ada_client, certification)
+    for position in (1, 2):
+        post_answer(ada_client, attempt, position, item_at(attempt, position).key_answer())
+    ada_client.post(question_url(attempt, 3), {"action": "dont_know"})
+    page = ada_client.get(reverse("submit", args=[attempt.pk])).content.decode()
+    assert "<strong>2</strong> of 20 answered" in page
+    assert (
+        "<strong>1</strong> “I don't know yet”: " in page
+        and f'href="{question_url(attempt, 3)}"' in page
+    )
+    assert "<strong>17</strong> not answered" in page
+
+
+def test_my_results_lists_an_attempt_in_progress_with_a_way_back_to_it(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(ada_client, certification)
+    page = ada_client.get(reverse("my_results")).content.decode()
+    in_progress = page.split("In progress", 1)[1].split("</section>", 1)[0]
+    assert (
+        certification.title in in_progress
+        and f'href="{reverse("attempt", args=[attempt.pk])}"' in in_progress
+    )
+    ada_client.post(reverse("submit", args=[attempt.pk]))
+    assert "In progress" not in ada_client.get(reverse("my_results")).content.decode()
+
+
+def test_a_change_since_the_baseline_says_its_unit(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
+    for right in (5, 8):
+        attempt = start(ada_client, certification)
+        for position in range(1, right + 1):
+            post_answer(ada_client, attempt, position, item_at(attempt, position).key_answer())
+        ada_client.post(reverse("submit", args=[attempt.pk]))
+    page = ada_client.get(reverse("my_results")).content.decode()
+    assert "+15 percentage points" in page  # 5/20 = 25% → 8/20 = 40%

@@ -179,10 +179,14 @@ def attempt_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpRe
     if not attempt.is_open:
         return redirect("result", attempt_id=attempt.pk)
     page = selectors.question_page(attempt=attempt, position=attempt.current_position, now=now)
-    unanswered = [p for p in range(1, page.count + 1) if p not in page.answered]
-    return render(
-        request, "assessments/submit.html", {"attempt": attempt, "page": page, "unanswered": unanswered}
-    )
+    context = {
+        "attempt": attempt,
+        "page": page,
+        "answered": sum(state == "answered" for state in page.answered.values()),
+        "dont_know": [p for p, state in sorted(page.answered.items()) if state == "dont_know"],
+        "unanswered": [p for p in range(1, page.count + 1) if p not in page.answered],
+    }
+    return render(request, "assessments/submit.html", context)
 
 
 @login_required
@@ -241,7 +245,10 @@ def rate(request: AuthenticatedHttpRequest, attempt_id: int, position: int) -> H
 @login_required
 def my_results(request: AuthenticatedHttpRequest) -> HttpResponse:
     history = selectors.results_history(user=request.user)
-    return render(request, "assessments/my_results.html", {"history": history})
+    in_progress = selectors.attempt_list_for_user(user=request.user).filter(status=Attempt.Status.IN_PROGRESS)
+    now = timezone.now()
+    open_attempts = [a for a in in_progress if not services.attempt_expire_if_due(attempt=a, now=now)]
+    return render(request, "assessments/my_results.html", {"history": history, "in_progress": open_attempts})
 
 
 @login_required
