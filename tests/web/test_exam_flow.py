@@ -218,10 +218,7 @@ def test_the_submit_page_counts_answers_dont_knows_and_blanks_separately(ada_cli
     ada_client.post(question_url(attempt, 3), {"action": "dont_know"})
     page = ada_client.get(reverse("submit", args=[attempt.pk])).content.decode()
     assert "<strong>2</strong> of 20 answered" in page
-    assert (
-        "<strong>1</strong> “I don't know yet”: " in page
-        and f'href="{question_url(attempt, 3)}"' in page
-    )
+    assert "<strong>1</strong> “I don't know yet”: " in page and f'href="{question_url(attempt, 3)}"' in page
     assert "<strong>17</strong> not answered" in page
 
 
