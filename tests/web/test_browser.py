@@ -184,14 +184,7 @@ def test_on_a_phone_a_long_code_line_scrolls_in_its_box_instead_of_widening_the_
     page, live_server
 ) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + "/accounts/signup/")
-    page.fill("#id_username", "hedy")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    page.goto(live_server.url + "/assessments/dl-fundamentals-cert/")
-    page.get_by_role("button", name="Start the exam").click()
-    attempt = Attempt.objects.get(user__username="hedy")
+    attempt = _sign_up_and_start_the_exam(page, live_server, "hedy")
     slots = attempt.slots.select_related("item_version")
     widest = max(slots, key=lambda s: _longest_code_line(s.item_version.parsed.stem))
     assert _longest_code_line(widest.item_version.parsed.stem) >= 60  # wider than a phone in monospace
@@ -205,6 +198,17 @@ def test_on_a_phone_a_long_code_line_scrolls_in_its_box_instead_of_widening_the_
     page.screenshot(path=str(ARTIFACTS / "phone-code-question.png"), full_page=True)
 
 
+def _sign_up_and_start_the_exam(page, live_server, username: str) -> Attempt:  # type: ignore[no-untyped-def]
+    page.goto(live_server.url + "/accounts/signup/")
+    page.fill("#id_username", username)
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.goto(live_server.url + "/assessments/dl-fundamentals-cert/")
+    page.get_by_role("button", name="Start the exam").click()
+    return Attempt.objects.get(user__username=username)
+
+
 def _longest_code_line(markdown: str) -> int:
     """The length of the longest line inside the stem's fenced code blocks (0 without any)."""
     blocks = markdown.split("```")[1::2]  # the text between opening and closing fences
@@ -212,14 +216,7 @@ def _longest_code_line(markdown: str) -> int:
 
 
 def test_enter_in_an_answer_field_saves_the_answer_never_dont_know_or_previous(page, live_server) -> None:  # type: ignore[no-untyped-def]
-    page.goto(live_server.url + "/accounts/signup/")
-    page.fill("#id_username", "ida")
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    page.goto(live_server.url + "/assessments/dl-fundamentals-cert/")
-    page.get_by_role("button", name="Start the exam").click()
-    attempt = Attempt.objects.get(user__username="ida")
+    attempt = _sign_up_and_start_the_exam(page, live_server, "ida")
     by_enter = set()
     for slot in attempt.slots.select_related("item_version").order_by("position"):
         item = slot.item_version.parsed

@@ -40,7 +40,7 @@ from adaptest.psychometrics import (
     resume_given,
     select_next,
 )
-from adaptest.web.assessments.models import AttemptItem, ExposureCounter, Response
+from adaptest.web.assessments.models import AttemptItem, ExposureCounter
 from adaptest.web.itembank.models import Assessment, Item, ItemVersion
 
 DOMAIN_CORRELATION = 0.7
@@ -175,7 +175,7 @@ def session_state(test: AdaptiveTest, slots: Sequence[AttemptItem]) -> SessionSt
     pool = test.design.pool
     given = []
     for slot in sorted(slots, key=lambda s: s.position):
-        response = _response(slot)
+        response = slot.stored_response
         domain = domain_index.get(slot.item_version.domain)
         if response is None or domain is None:
             continue
@@ -184,13 +184,6 @@ def session_state(test: AdaptiveTest, slots: Sequence[AttemptItem]) -> SessionSt
         b = slot.b if slot.b is not None else (float(pool.b[row]) if row is not None else 0.0)
         given.append(Given(row, domain, a, b, slot.scored, 1.0 if response.correct else 0.0))
     return resume_given(test.design, given)
-
-
-def _response(slot: AttemptItem) -> Response | None:
-    try:
-        return slot.response
-    except Response.DoesNotExist:
-        return None
 
 
 def exposure(test: AdaptiveTest) -> Exposure:

@@ -71,6 +71,15 @@ class AttemptItem(models.Model):
     def __str__(self) -> str:
         return f"{self.attempt_id}#{self.position}: {self.item_version}"
 
+    @property
+    def stored_response(self) -> Response | None:
+        """The response at this position, or None while it is unanswered (load it with
+        ``select_related("response")`` to read it without a query)."""
+        try:
+            return self.response
+        except Response.DoesNotExist:
+            return None
+
 
 class Response(models.Model):
     """The learner's answer at one position. One row per position: resubmitting updates, never adds."""

@@ -37,6 +37,11 @@ def attempt_list_for_user(*, user: User, assessment: Assessment | None = None) -
     return attempts.filter(assessment=assessment) if assessment else attempts
 
 
+def attempt_slots(*, attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's slots in order, with their item versions and responses (one query)."""
+    return list(attempt.slots.select_related("item_version", "response").order_by("position"))
+
+
 def attempt_slot(*, attempt: Attempt, position: int) -> AttemptItem:
     return attempt.slots.select_related("item_version").get(position=position)
 
@@ -107,17 +112,17 @@ def question_page(
 
     ``slots`` (with versions and responses, in order) saves the query when the caller has them."""
     if slots is None:
-        slots = list(attempt.slots.select_related("item_version", "response").order_by("position"))
+        slots = attempt_slots(attempt=attempt)
     slot = next(s for s in slots if s.position == position)
     item = slot.item_version.parsed
     presentation = item.presentation(slot.display_seed)
     if fields is None:
-        response = _response(slot)
+        response = slot.stored_response
         fields = fields_from_answer(item, presentation, response.answer) if response else {}
     answered = {
         s.position: ("dont_know" if s.response.dont_know else "answered")
         for s in slots
-        if _response(s) is not None
+        if s.stored_response is not None
     }
     adaptive = attempt.assessment.is_adaptive
     return QuestionPage(
@@ -136,13 +141,6 @@ def _planned_length(attempt: Attempt, slots: Sequence[AttemptItem]) -> int:
     """Scored questions by the blueprint plus the pretest questions given so far."""
     pretest_given = sum(not s.scored for s in slots)
     return max(attempt.assessment.question_count + pretest_given, len(slots))
-
-
-def _response(slot: AttemptItem) -> Response | None:
-    try:
-        return slot.response
-    except Response.DoesNotExist:
-        return None
 
 
 @dataclass
@@ -248,7 +246,7 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
     """Score, levels, per-domain and per-skill feedback, a study plan and a review entry per question."""
     if attempt.is_open:
         raise ValueError("results exist only for finished attempts")
-    slots = list(attempt.slots.select_related("item_version", "response").order_by("position"))
+    slots = attempt_slots(attempt=attempt)
     entries = [_review_entry(slot) for slot in slots]
     titles = attempt.assessment.bank.domain_titles()
     domains: dict[str, DomainResult] = {}
@@ -459,7 +457,7 @@ _UNANSWERED = FeedbackPart(Role.NO_SPECIFIC_FEEDBACK, (Remark("", "You did not a
 
 def _review_entry(slot: AttemptItem) -> ReviewEntry:
     item = slot.item_version.parsed
-    response = _response(slot)
+    response = slot.stored_response
     if response is None:
         outcome = Outcome(0.0, False, (_UNANSWERED, item.correct_answer_part()))
         return ReviewEntry(slot, item, None, outcome, "—")

@@ -22,7 +22,7 @@ from adaptest.psychometrics import SessionState
 from adaptest.web.accounts.models import Accommodation
 from adaptest.web.assessments import engine
 from adaptest.web.assessments.models import Attempt, AttemptItem, ExposureCounter, Response
-from adaptest.web.assessments.selectors import retake_status
+from adaptest.web.assessments.selectors import attempt_slots, retake_status
 from adaptest.web.itembank.models import Assessment, Item, ItemRating, ItemVersion
 
 LATE_ANSWER = (
@@ -90,7 +90,7 @@ class SaveResult:
         if not self.attempt.is_open or not self.slots:
             return None
         last = self.slots[-1]
-        return last if _response(last) is None else None
+        return last if last.stored_response is None else None
 
 
 @dataclass(frozen=True)
@@ -306,7 +306,7 @@ def response_submit(
     with transaction.atomic():
         attempt, slots = _lock_with_slots(user=user, attempt_id=attempt_id)
         slot = _slot_at(slots, position)
-        existing = _response(slot)
+        existing = slot.stored_response
         if attempt.assessment.is_adaptive and existing is not None:
             return SaveResult(existing, False, attempt, tuple(slots))
         refusal = _refusal(attempt, slots, now)
@@ -338,14 +338,7 @@ def _lock_with_slots(*, user: User | int, attempt_id: int) -> tuple[Attempt, lis
     read in the locking query could miss an answer a concurrent request had just stored.
     """
     attempt = _lock(user=user, attempt_id=attempt_id)
-    slots = _slots(attempt)
-    for slot in slots:
-        slot.attempt = attempt  # one instance, so what a slot sees of the attempt stays current
-    return attempt, slots
-
-
-def _slots(attempt: Attempt) -> list[AttemptItem]:
-    return list(attempt.slots.select_related("item_version", "response").order_by("position"))
+    return attempt, attempt_slots(attempt=attempt)  # each slot's .attempt is this locked instance
 
 
 def _slot_at(slots: list[AttemptItem], position: int) -> AttemptItem:
@@ -353,13 +346,6 @@ def _slot_at(slots: list[AttemptItem], position: int) -> AttemptItem:
     if slot is None:
         raise AttemptItem.DoesNotExist(f"no question at position {position}")
     return slot
-
-
-def _response(slot: AttemptItem) -> Response | None:
-    try:
-        return slot.response
-    except Response.DoesNotExist:
-        return None
 
 
 def _refusal(attempt: Attempt, slots: list[AttemptItem], now: datetime) -> str | None:
@@ -384,7 +370,7 @@ def _store(
     dont_know = raw is DONT_KNOW
     stored = None if dont_know else item.parse_answer(raw)
     outcome = grade(item, DONT_KNOW if dont_know else stored)
-    response = _response(slot)
+    response = slot.stored_response
     if response is not None and response.answer == stored and response.dont_know == dont_know:
         return SaveResult(response, False, attempt, tuple(slots))
     if response is None:
@@ -461,14 +447,6 @@ def _lock(*, user: User | int, attempt_id: int) -> Attempt:
     )
 
 
-def attempt_require_open(*, attempt: Attempt, now: datetime) -> None:
-    """Raise AttemptClosed unless answers may still be saved; finishes an attempt that ran out of time."""
-    if attempt_expire_if_due(attempt=attempt, now=now):
-        raise AttemptClosed(attempt, LATE_ANSWER)
-    if attempt.status == Attempt.Status.SUBMITTED:
-        raise AttemptClosed(attempt, ALREADY_SUBMITTED)
-
-
 def _finish(
     attempt: Attempt,
     *,
@@ -482,9 +460,9 @@ def _finish(
     An adaptive attempt also stores its report (domain levels and scores) computed from the answers.
     ``slots`` (with responses) and the engine ``state`` are reused when the caller has them.
     """
-    slots = _slots(attempt) if slots is None else slots
+    slots = attempt_slots(attempt=attempt) if slots is None else slots
     scored = [slot for slot in slots if slot.scored]
-    total = sum(response.score for slot in scored if (response := _response(slot)) is not None)
+    total = sum(response.score for slot in scored if (response := slot.stored_response) is not None)
     if attempt.assessment.is_adaptive:
         if state is None:
             test = engine.adaptive_test(attempt.assessment)
@@ -510,7 +488,6 @@ __all__ = [
     "attempt_begin",
     "attempt_expire_if_due",
     "attempt_open",
-    "attempt_require_open",
     "attempt_start",
     "attempt_submit",
     "attempt_visit",
