@@ -249,3 +249,16 @@ def test_enter_in_an_answer_field_saves_the_answer_never_dont_know_or_previous(p
         page.wait_for_url(re.compile(rf"/questions/{position + 1}/$"))
         response = Response.objects.get(slot=slot)
         assert not response.dont_know and response.correct, (item.kind, item.id)
+
+
+def test_the_account_page_with_a_token_fits_a_320_px_screen(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    _sign_up_and_start_the_exam(page, live_server, "joan")
+    page.goto(live_server.url + "/accounts/profile/")
+    page.fill("input[name=name]", "laptop")
+    page.press("input[name=name]", "Enter")  # Enter in the name field creates the token
+    assert page.locator("#new-token").count() == 1
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.reload()
+    assert page.get_by_role("row", name="laptop").count() == 1  # the reload lists it, creates no second one
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the table scrolls in its own box
+    page.screenshot(path=str(ARTIFACTS / "account-320.png"), full_page=True)
