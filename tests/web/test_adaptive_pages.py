@@ -80,7 +80,7 @@ def test_results_show_levels_chart_skills_and_a_study_plan_and_the_review_takes_
     assert "overall level" in page and "<svg" in page and "90% band" in page
     assert "Your percentile appears once enough people" in page
     plan = page.split("Your study plan", 1)[1].split("</ol>", 1)[0]
-    assert 3 <= plan.count("<h3>") <= 5 and "Questions that practise this skill" in plan
+    assert 3 <= plan.count("<h3>") <= 5 and "Study note and practice cards" in plan
     review = ada_client.get(reverse("review", args=[attempt.pk, 1])).content.decode()
     assert "How would you rate this question?" in review and "Correct answer" in review
     ada_client.post(reverse("rate", args=[attempt.pk, 1]), {"stars": "4", "comment": "Clear figure."})
@@ -94,7 +94,7 @@ def test_results_show_levels_chart_skills_and_a_study_plan_and_the_review_takes_
     assert "Baseline" in history and attempt.report["overall"]["level"].capitalize() in history
 
 
-def test_the_study_plan_links_to_the_items_of_each_skill_without_keys(ada_client, skills_assessment) -> None:  # type: ignore[no-untyped-def]
+def test_the_study_plan_links_to_a_study_page_for_each_skill(ada_client, skills_assessment) -> None:  # type: ignore[no-untyped-def]
     from adaptest.web.assessments.selectors import attempt_result
 
     attempt = finish(ada_client, start(ada_client, skills_assessment))

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
 from adaptest.bank.kinds import MatrixItem
@@ -24,7 +24,7 @@ from adaptest.psychometrics import percentile
 from adaptest.web.assessments.engine import CUTS, SCALE
 from adaptest.web.assessments.kinds import ADAPTERS, Fields, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
-from adaptest.web.itembank.models import Assessment, Bank, ItemRating, ItemVersion
+from adaptest.web.itembank.models import Assessment, ItemRating
 
 
 def attempt_get_for_user(*, user: User, attempt_id: int) -> Attempt:
@@ -438,18 +438,6 @@ def _overall_change(first: Attempt, later: Attempt) -> int | None:
     if first.score is not None and later.score is not None:
         return round(100 * (later.score - first.score))
     return None
-
-
-def skill_items(*, bank: Bank, skill_id: str) -> tuple[dict[str, Any], list[Any]]:
-    """A skill of ``bank`` and its active items that practise it (stems only: keys stay on the server)."""
-    skill = next((s for s in bank.meta.get("skills", []) if s["id"] == skill_id), None)
-    if skill is None:
-        raise KeyError(skill_id)
-    versions = ItemVersion.objects.filter(
-        item__bank=bank, item__is_active=True, item__current_version=F("pk")
-    )
-    items = [v.parsed for v in versions.order_by("item__item_id") if skill_id in v.parsed.skills]
-    return skill, items
 
 
 _UNANSWERED = FeedbackPart(Role.NO_SPECIFIC_FEEDBACK, (Remark("", "You did not answer this question."),))

@@ -7,7 +7,6 @@ double click, a replayed POST or two browser tabs can never create two responses
 from __future__ import annotations
 
 import secrets
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max
 
 from adaptest.bank import DONT_KNOW, AnswerError, GradableItem, grade
 from adaptest.psychometrics import SessionState
@@ -218,13 +217,23 @@ def attempt_open(*, user: User, assessment: Assessment, now: datetime) -> Attemp
 
 
 def _next_form(user: User, assessment: Assessment) -> str:
-    """The parallel form this learner has taken least (at random among ties), so retakes vary."""
+    """The parallel form to give this learner, so that a retake never repeats a form whose review the
+    learner has seen while another is left: a form never taken (at random among them); once every form
+    was taken, the one taken fewest times and, among those, longest ago."""
     forms: dict[str, list[str]] = assessment.forms  # form name → item ids
     if not forms:
         raise AssessmentUnavailable("This assessment has no questions yet.")
-    taken = Counter(Attempt.objects.filter(user=user, assessment=assessment).values_list("form", flat=True))
-    fewest = min(taken[name] for name in forms)
-    return secrets.choice(sorted(name for name in forms if taken[name] == fewest))
+    taken = {
+        row["form"]: (row["times"], row["last"])
+        for row in Attempt.objects.filter(user=user, assessment=assessment)
+        .order_by()
+        .values("form")
+        .annotate(times=Count("id"), last=Max("started_at"))
+    }
+    untaken = sorted(name for name in forms if name not in taken)
+    if untaken:
+        return secrets.choice(untaken)
+    return min(forms, key=lambda name: (*taken[name], name))
 
 
 def _current_versions(assessment: Assessment, item_ids: list[str]) -> list[ItemVersion]:

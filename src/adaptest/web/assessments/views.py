@@ -17,6 +17,7 @@ from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.kinds import answer_from_fields, fields_from_post
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.core.http import AuthenticatedHttpRequest, figure_response
+from adaptest.web.itembank import selectors as itembank_selectors
 from adaptest.web.itembank.models import Assessment, Bank
 
 TIME_UP = "Time is up. The attempt was finished with the answers you saved before the deadline."
@@ -255,7 +256,7 @@ def my_results(request: AuthenticatedHttpRequest) -> HttpResponse:
 def skill(request: AuthenticatedHttpRequest, bank_id: str, skill_id: str) -> HttpResponse:
     bank = get_object_or_404(Bank, bank_id=bank_id)
     try:
-        meta, items = selectors.skill_items(bank=bank, skill_id=skill_id)
+        study = itembank_selectors.skill_study(bank=bank, skill_id=skill_id)
     except KeyError:
         raise Http404("No such skill.") from None
-    return render(request, "assessments/skill.html", {"bank": bank, "skill": meta, "items": items})
+    return render(request, "assessments/skill.html", {"bank": bank, "study": study, "skill": study.skill})

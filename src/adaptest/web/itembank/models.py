@@ -21,6 +21,9 @@ class Bank(models.Model):
     bank_id = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     meta = models.JSONField(help_text="bank.yaml as loaded: domains, level descriptors, skills")
+    decks = models.JSONField(
+        default=list, blank=True, help_text="decks/*.yaml as loaded: flashcard decks, cards tied to skills"
+    )
     synced_at = models.DateTimeField(auto_now=True)
     pool_stamp = models.CharField(
         max_length=32,

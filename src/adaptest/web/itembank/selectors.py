@@ -16,6 +16,45 @@ from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.itembank.models import Assessment, Bank, Item, ItemParameters, ItemRating
 
 
+@dataclass(frozen=True)
+class PracticeCard:
+    """A flashcard: a prompt to answer in one's head, then the answer to check it against."""
+
+    front: str
+    back: str
+
+
+@dataclass(frozen=True)
+class SkillStudy:
+    """What a skill page offers: the skill's note and resource, and flashcards to practise it with.
+
+    Flashcards are never items of an assessment, so nothing here gives away a live question. When no
+    card names the skill, ``cards`` holds its domain's deck and ``cards_are_for_the_domain`` says so.
+    """
+
+    skill: dict[str, Any]
+    domain_title: str
+    cards: tuple[PracticeCard, ...]
+    cards_are_for_the_domain: bool
+
+
+def skill_study(*, bank: Bank, skill_id: str) -> SkillStudy:
+    """The study material of a skill of ``bank``; an unknown skill raises KeyError."""
+    skill = next((s for s in bank.meta.get("skills", []) if s["id"] == skill_id), None)
+    if skill is None:
+        raise KeyError(skill_id)
+    decks = bank.decks
+    own = [c for deck in decks for c in deck["cards"] if skill_id in c["skills"]]
+    domain = [c for deck in decks if deck["domain"] == skill["domain"] for c in deck["cards"]]
+    chosen = own or domain
+    return SkillStudy(
+        skill=skill,
+        domain_title=bank.domain_titles().get(skill["domain"], skill["domain"]),
+        cards=tuple(PracticeCard(c["front"], c["back"]) for c in chosen),
+        cards_are_for_the_domain=not own and bool(domain),
+    )
+
+
 def assessment_list_active() -> QuerySet[Assessment]:
     """Assessments a learner can take now, the adaptive skills assessment first."""
     return Assessment.objects.filter(is_active=True).select_related("bank").order_by("-kind", "title")

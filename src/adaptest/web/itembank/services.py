@@ -64,7 +64,11 @@ def bank_sync(*, folder: BankFolder) -> SyncReport:
     """
     bank, _ = Bank.objects.update_or_create(
         bank_id=folder.meta.id,
-        defaults={"title": folder.meta.title, "meta": folder.meta.model_dump(mode="json")},
+        defaults={
+            "title": folder.meta.title,
+            "meta": folder.meta.model_dump(mode="json"),
+            "decks": [deck.model_dump(mode="json") for deck in folder.decks.values()],
+        },
     )
     sources = _sources(folder)
     in_use = _adaptive_in_use(bank)
