@@ -47,10 +47,20 @@ def remarks(outcome, role):  # type: ignore[no-untyped-def]
     return [] if part is None else [(r.subject, r.text) for r in part.remarks]
 
 
-def test_single_choice_explains_the_option_the_learner_selected() -> None:
+def options(outcome):  # type: ignore[no-untyped-def]
+    """Each option as the review states it: (text, chosen, true, learner right about it)."""
+    return [(r.subject, r.chosen, r.true, r.good) for r in outcome.part(Role.OPTIONS).remarks]
+
+
+def test_single_choice_lists_every_option_and_marks_the_one_chosen_and_the_correct_one() -> None:
     outcome = grade(SINGLE, "b")
     assert (outcome.score, outcome.correct) == (0.0, False)
-    assert remarks(outcome, Role.SELECTED) == [("5", "Off by one.")]
+    assert options(outcome) == [
+        ("4", False, True, None),
+        ("5", True, False, False),
+        ("22", False, False, None),
+    ]
+    assert remarks(outcome, Role.OPTIONS)[1] == ("5", "Off by one.")
     assert remarks(outcome, Role.CORRECT_ANSWER) == [("4", "Because of the rule.")]
 
 
@@ -76,16 +86,35 @@ def test_select_all_gives_partial_credit_by_the_documented_rule(chosen: list[str
     assert outcome.correct == (score == 1.0)
 
 
-def test_select_all_review_lists_what_was_right_and_what_was_missed() -> None:
+def test_select_all_review_says_of_each_option_whether_it_was_ticked_and_whether_it_is_true() -> None:
     outcome = grade(MULTI, ["a", "c"])
-    assert remarks(outcome, Role.GOT_RIGHT) == [
-        ("ReLU", "ReLU is non-linear."),
-        ("x -> 3x", "Scaling is linear."),
+    assert options(outcome) == [
+        ("ReLU", True, True, True),
+        ("tanh", False, True, False),
+        ("identity", True, False, False),
+        ("x -> 3x", False, False, True),  # rightly left: judged right, yet still stated as false
     ]
-    assert remarks(outcome, Role.MISSED) == [
-        ("tanh", "tanh is non-linear."),
-        ("identity", "The identity is linear."),
+    assert remarks(outcome, Role.OPTIONS)[3] == ("x -> 3x", "Scaling is linear.")
+
+
+def test_after_i_dont_know_yet_the_options_are_stated_true_or_false_without_judging() -> None:
+    outcome = grade(MULTI, DONT_KNOW)
+    assert [(text, chosen, true, good) for text, chosen, true, good in options(outcome)] == [
+        ("ReLU", None, True, None),
+        ("tanh", None, True, None),
+        ("identity", None, False, None),
+        ("x -> 3x", None, False, None),
     ]
+
+
+def test_no_review_of_a_shipped_item_shows_its_explanation_twice() -> None:
+    from adaptest.bank import load_bank
+    from adaptest.content import DEEP_LEARNING_BANK
+
+    for shipped in load_bank(DEEP_LEARNING_BANK).items.values():
+        for outcome in (grade(shipped, shipped.key_answer()), grade(shipped, DONT_KNOW)):
+            texts = [r.text for part in outcome.parts for r in part.remarks]
+            assert texts.count(shipped.explanation) == 1, shipped.id
 
 
 NUMERIC = item(

@@ -331,6 +331,10 @@ def test_a_fixed_exam_taken_through_the_api_passes_and_is_reviewed(ada_api, cert
     entry = result["review"][0]
     assert entry["status"] == "correct" and entry["answer_text"]
     assert any(part["role"] == "correct_answer" for part in entry["feedback"])
+    choice = next(e for e in result["review"] if e["kind"] in ("single_choice", "multiple_choice"))
+    options = next(part for part in choice["feedback"] if part["role"] == "options")["remarks"]
+    assert all(option["chosen"] == option["true"] for option in options)  # ticked exactly the key
+    assert all(option["good"] is not False for option in options)
     assert ada_api.get(f"/attempts/{attempt['id']}/item").status_code == 409
 
 

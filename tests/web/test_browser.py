@@ -113,7 +113,8 @@ def test_a_new_learner_takes_the_exam_and_reviews_their_answers(page, live_serve
     page.screenshot(path=str(ARTIFACTS / "result.png"), full_page=True)
 
     page.get_by_role("link", name=f"Question {wrong_at}", exact=True).click()
-    assert page.get_by_role("heading", name="What you selected").is_visible()
+    assert page.get_by_role("heading", name="Option by option").is_visible()
+    assert page.locator(".remark.bad .tag", has_text="Your answer").count() == 1  # the wrong option chosen
     assert page.get_by_role("heading", name="Correct answer").is_visible()
     page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
     if wrong_at < 20:

@@ -30,24 +30,23 @@ DONT_KNOW = DontKnow()
 class Role(StrEnum):
     """Which section of the review a feedback part belongs to."""
 
-    SELECTED = "selected"
+    OPTIONS = "options"
     YOUR_ANSWER = "your_answer"
-    GOT_RIGHT = "got_right"
-    MISSED = "missed"
     DONT_KNOW = "dont_know"
     NO_SPECIFIC_FEEDBACK = "no_specific_feedback"
     CORRECT_ANSWER = "correct_answer"
 
 
 HEADINGS: dict[Role, str] = {
-    Role.SELECTED: "What you selected",
+    Role.OPTIONS: "Option by option",
     Role.YOUR_ANSWER: "About your answer",
-    Role.GOT_RIGHT: "What you got right",
-    Role.MISSED: "What you missed",
     Role.DONT_KNOW: "You answered “I don't know yet”",
     Role.NO_SPECIFIC_FEEDBACK: "No specific explanation for this answer",
     Role.CORRECT_ANSWER: "Correct answer",
 }
+
+# The explanation itself is shown once, under "Correct answer".
+RIGHT_ANSWER_TEXT = "That is right: the reasoning is under “Correct answer”."
 
 NO_SPECIFIC_FEEDBACK_TEXT = (
     "There is no explanation written for this particular answer. Compare it with the correct answer "
@@ -57,11 +56,19 @@ NO_SPECIFIC_FEEDBACK_TEXT = (
 
 @dataclass(frozen=True)
 class Remark:
-    """One line of feedback: what it is about (an option, a value) and the Markdown text."""
+    """One line of feedback: what it is about (an option, a value) and the Markdown text.
+
+    ``good`` says whether the learner was right about this subject (None: nothing to judge). For an
+    option of a choice item, ``chosen`` says whether the learner selected it (None after "I don't know
+    yet") and ``true`` whether it is a correct option — so a false statement rightly left unticked is
+    good, chosen False and true False, never shown as if it were true.
+    """
 
     subject: str
     text: str
     good: bool | None = None
+    chosen: bool | None = None
+    true: bool | None = None
 
 
 @dataclass(frozen=True)

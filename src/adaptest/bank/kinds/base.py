@@ -72,13 +72,25 @@ class GradableItem(ItemBase):
         score = min(1.0, max(0.0, score))
         return Outcome(score=score, correct=correct, parts=(*parts, self.correct_answer_part()))
 
+    def answer_free_parts(self) -> tuple[FeedbackPart, ...]:
+        """What the review can still show when no answer was given (choice kinds: every option, true or
+        false); the correct answer part follows it."""
+        return ()
+
     def dont_know_outcome(self) -> Outcome:
         text = self.dont_know_feedback or (
             "That's a fine answer when you have not met this yet. Study the skill this question "
             "practises, then try it again."
         )
         dont_know = FeedbackPart(Role.DONT_KNOW, (Remark("I don't know yet", text),))
-        return Outcome(score=0.0, correct=False, parts=(dont_know, self.correct_answer_part()))
+        return Outcome(0.0, False, (dont_know, *self.answer_free_parts(), self.correct_answer_part()))
+
+    def unanswered_outcome(self) -> Outcome:
+        """The review of a question left without any answer when the attempt ended."""
+        unanswered = FeedbackPart(
+            Role.NO_SPECIFIC_FEEDBACK, (Remark("", "You did not answer this question."),)
+        )
+        return Outcome(0.0, False, (unanswered, *self.answer_free_parts(), self.correct_answer_part()))
 
 
 def shuffled(values: list[Any], seed: int, *, avoid_identity: bool = False) -> list[Any]:

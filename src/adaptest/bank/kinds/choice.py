@@ -38,12 +38,16 @@ class ChoiceItem(GradableItem):
         ]
 
     def problems(self) -> list[Problem]:
-        seen: set[str] = set()
+        seen_ids: set[str] = set()
+        seen_texts: set[str] = set()
         problems: list[Problem] = []
         for i, option in enumerate(self.options):
-            if option.id in seen:
+            if option.id in seen_ids:
                 problems.append((("options", i, "id"), f"duplicate option id {option.id!r}"))
-            seen.add(option.id)
+            if option.text in seen_texts:  # the review tells options apart by their text
+                problems.append((("options", i, "text"), "two options have the same text"))
+            seen_ids.add(option.id)
+            seen_texts.add(option.text)
         return problems
 
     @property
@@ -53,6 +57,30 @@ class ChoiceItem(GradableItem):
     def presentation(self, seed: int) -> dict[str, Any]:
         options = shuffled(self.options, seed) if self.shuffle else self.options
         return {"options": [{"id": o.id, "text": o.text} for o in options]}
+
+    def options_part(self, chosen: set[str] | None) -> FeedbackPart:
+        """Every option with its feedback: whether the learner selected it (``chosen`` None: no answer
+        was given), whether it is correct, and whether the learner was right about it."""
+        return FeedbackPart(
+            Role.OPTIONS,
+            tuple(
+                Remark(
+                    o.text,
+                    o.feedback,
+                    good=None if chosen is None else self._judged(o, o.id in chosen),
+                    chosen=None if chosen is None else o.id in chosen,
+                    true=o.correct,
+                )
+                for o in self.options
+            ),
+        )
+
+    def _judged(self, option: Option, chosen: bool) -> bool | None:
+        """Whether selecting (or leaving) this option was right."""
+        return chosen == option.correct
+
+    def answer_free_parts(self) -> tuple[FeedbackPart, ...]:
+        return (self.options_part(None),)
 
     def _known(self, option_id: object) -> str:
         if not isinstance(option_id, str) or option_id not in self.option_by_id:
@@ -90,10 +118,13 @@ class SingleChoiceItem(ChoiceItem):
             raise AnswerError("Choose one option, or answer “I don't know yet”.")
         return self._known(raw)
 
+    def _judged(self, option: Option, chosen: bool) -> bool | None:
+        """Only the chosen option is judged: leaving one of three wrong options is no achievement."""
+        return option.correct if chosen else None
+
     def grade_answer(self, answer: str) -> Outcome:
-        chosen = self.option_by_id[answer]
-        selected = FeedbackPart(Role.SELECTED, (Remark(chosen.text, chosen.feedback, chosen.correct),))
-        return self.outcome(1.0 if chosen.correct else 0.0, chosen.correct, selected)
+        correct = self.option_by_id[answer].correct
+        return self.outcome(1.0 if correct else 0.0, correct, self.options_part({answer}))
 
     def key_answer(self) -> str:
         return self.key.id
@@ -132,18 +163,7 @@ class MultipleChoiceItem(ChoiceItem):
         false_picks = len(chosen - correct_ids)
         wrong_count = len(self.options) - len(correct_ids)
         score = hits / len(correct_ids) - false_picks / wrong_count
-        got_right = tuple(
-            Remark(o.text, o.feedback, True)
-            for o in self.options
-            if (o.id in chosen) == o.correct and (o.correct or chosen)
-        )
-        missed = tuple(
-            Remark(o.text, o.feedback, False) for o in self.options if (o.id in chosen) != o.correct
-        )
-        parts = [FeedbackPart(Role.GOT_RIGHT, got_right)] if got_right else []
-        if missed:
-            parts.append(FeedbackPart(Role.MISSED, missed))
-        return self.outcome(score, chosen == correct_ids, *parts)
+        return self.outcome(score, chosen == correct_ids, self.options_part(chosen))
 
     def key_answer(self) -> list[str]:
         return sorted(o.id for o in self.options if o.correct)

@@ -8,7 +8,15 @@ from pydantic import Field
 
 from adaptest.bank.kinds.base import GradableItem, Problem
 from adaptest.bank.kinds.numbers import format_number, parse_number
-from adaptest.bank.outcome import NO_SPECIFIC_FEEDBACK_TEXT, AnswerError, FeedbackPart, Outcome, Remark, Role
+from adaptest.bank.outcome import (
+    NO_SPECIFIC_FEEDBACK_TEXT,
+    RIGHT_ANSWER_TEXT,
+    AnswerError,
+    FeedbackPart,
+    Outcome,
+    Remark,
+    Role,
+)
 from adaptest.bank.schema import Strict, Text, Tolerance, is_identifier
 
 
@@ -45,7 +53,7 @@ class NumericItem(GradableItem):
         subject = self.describe_answer(answer)
         if self.tolerance.accepts(self.answer, answer):
             return self.outcome(
-                1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, self.explanation, True),))
+                1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, RIGHT_ANSWER_TEXT, True),))
             )
         for m in self.misconceptions:
             if self.tolerance.accepts(m.value, answer):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from adaptest.bank.kinds.base import GradableItem, Problem
-from adaptest.bank.outcome import AnswerError, FeedbackPart, Outcome, Remark, Role
+from adaptest.bank.outcome import RIGHT_ANSWER_TEXT, AnswerError, FeedbackPart, Outcome, Remark, Role
 from adaptest.bank.schema import Strict, Text
 
 MAX_ANSWER_LENGTH = 500
@@ -64,7 +64,7 @@ class ShortTextItem(GradableItem):
     def grade_answer(self, answer: str) -> Outcome:
         if self.is_accepted(answer):
             return self.outcome(
-                1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(answer, self.explanation, True),))
+                1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(answer, RIGHT_ANSWER_TEXT, True),))
             )
         given = normalise(answer)
         remarks = tuple(

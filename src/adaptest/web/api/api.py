@@ -415,7 +415,10 @@ def _review_out(entry: ReviewEntry) -> s.ReviewEntryOut:
             s.FeedbackPartOut(
                 role=str(part.role),
                 heading=part.heading,
-                remarks=[s.RemarkOut(subject=r.subject, text=r.text, good=r.good) for r in part.remarks],
+                remarks=[
+                    s.RemarkOut(subject=r.subject, text=r.text, good=r.good, chosen=r.chosen, true=r.true)
+                    for r in part.remarks
+                ],
             )
             for part in entry.outcome.parts
         ],

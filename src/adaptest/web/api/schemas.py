@@ -222,7 +222,11 @@ class SkillOut(Schema):
 class RemarkOut(Schema):
     subject: str
     text: str
-    good: bool | None
+    good: bool | None = Field(description="whether the learner was right about it; null: not judged")
+    chosen: bool | None = Field(
+        description="choice kinds: whether the learner selected this option; null: no answer or not an option"
+    )
+    true: bool | None = Field(description="choice kinds: whether this option is correct; null: not an option")
 
 
 class FeedbackPartOut(Schema):

@@ -4,8 +4,12 @@ An adapter turns POSTed form fields into the bank's raw answer (``read``) and a 
 fields (``fields``), gives the kind's question template what it shows (``widget``: the public
 presentation plus the learner's entries), declares the API's answer shape (``Answer``) and converts it
 to form fields (``api_fields``), says which kind-specific fields an API item carries (``item_out``) and
-how a saved answer reads back (``saved_answer``), and tells the review whether the answer is already
-stated option by option (``review_lists_options``). None of it ever touches a key or a feedback text.
+how a saved answer reads back (``saved_answer``). None of that ever touches a key or a feedback text.
+
+The review part runs only once an answer is final: it says whether the answer is already stated option
+by option (``review_lists_options``), labels and orders the bank's remarks the way the learner saw the
+question (``review_lines``), and adds what the review shows beyond remarks (``review_extras``: a grid's
+labelled cells and its key grid).
 
 Options and blocks appear under their display position (``o1``, ``b3``), never under the ids authors
 gave them: an author's id such as ``correct`` or ``wrong`` must not hint at the key.
@@ -14,6 +18,7 @@ gave them: an author's id such as ``correct`` or ``wrong`` must not hint at the 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.http import QueryDict
@@ -21,7 +26,9 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from adaptest.bank import ITEM_KINDS, AnswerError, GradableItem
-from adaptest.bank.kinds.numbers import format_exact
+from adaptest.bank.kinds import MatrixItem
+from adaptest.bank.kinds.numbers import format_exact, format_number
+from adaptest.bank.outcome import FeedbackPart, Remark, Role
 
 Fields = Mapping[str, list[str]]
 Number = str | int | float
@@ -54,6 +61,14 @@ def _tokens(entries: list[dict[str, Any]], prefix: str) -> dict[str, str]:
 def _as_text(value: Number) -> str:
     # repr() round-trips floats exactly, so 1e-05 reaches the bank's parser as written.
     return repr(value) if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """A remark as the review prints it, with short labels such as "You ticked it" or "False"."""
+
+    remark: Remark
+    tags: tuple[str, ...] = ()
 
 
 class KindAdapter:
@@ -89,6 +104,16 @@ class KindAdapter:
     def saved_answer(self, widget: dict[str, Any]) -> dict[str, Any]:
         """The learner's saved answer in the shape it was sent, read back from the widget's entries."""
         raise NotImplementedError
+
+    def review_lines(
+        self, item: GradableItem, presentation: dict[str, Any], part: FeedbackPart
+    ) -> list[ReviewLine]:
+        """A feedback part's remarks as the review lists them."""
+        return [ReviewLine(remark) for remark in part.remarks]
+
+    def review_extras(self, item: GradableItem, presentation: dict[str, Any], answer: Any) -> dict[str, Any]:
+        """What the review shows beyond the remarks, given the final canonical answer (None: none given)."""
+        return {}
 
 
 # --- single and multiple choice ------------------------------------------------------------------------
@@ -148,6 +173,26 @@ class ChoiceAdapter(KindAdapter):
 
     def saved_answer(self, widget: dict[str, Any]) -> dict[str, Any]:
         return {"choices": [o["token"] for o in widget["options"] if o["checked"]]}
+
+    def review_lines(
+        self, item: GradableItem, presentation: dict[str, Any], part: FeedbackPart
+    ) -> list[ReviewLine]:
+        """Options in the order this learner saw them (option texts are unique: the bank checks it)."""
+        if part.role is not Role.OPTIONS:
+            return super().review_lines(item, presentation, part)
+        shown = [option["text"] for option in presentation["options"]]
+        remarks = sorted(part.remarks, key=lambda remark: shown.index(remark.subject))
+        tag = self._single_tags if item.kind == "single_choice" else self._select_all_tags
+        return [ReviewLine(remark, tag(remark)) for remark in remarks]
+
+    @staticmethod
+    def _single_tags(remark: Remark) -> tuple[str, ...]:
+        return (("Your answer",) if remark.chosen else ()) + (("Correct answer",) if remark.true else ())
+
+    @staticmethod
+    def _select_all_tags(remark: Remark) -> tuple[str, ...]:
+        ticked = () if remark.chosen is None else ("You ticked it" if remark.chosen else "You left it",)
+        return (*ticked, "True" if remark.true else "False")
 
 
 # --- one value: numeric and short text ----------------------------------------------------------------
@@ -290,6 +335,38 @@ class GridAdapter(KindAdapter):
 
     def saved_answer(self, widget: dict[str, Any]) -> dict[str, Any]:
         return {"cells": [[c["value"] for c in row["cells"]] for row in widget["grid"]]}
+
+    def review_extras(self, item: GradableItem, presentation: dict[str, Any], answer: Any) -> dict[str, Any]:
+        """The learner's grid cell by cell (right or not, with the expected value) and the key grid, both
+        under the row and column labels the question showed."""
+        assert isinstance(item, MatrixItem)
+        columns, row_labels = presentation["column_labels"], presentation["row_labels"]
+
+        def labelled(cells: list[list[dict[str, Any]]]) -> dict[str, Any]:
+            return {
+                "columns": columns,
+                "rows": [{"label": row_labels[r], "cells": row} for r, row in enumerate(cells)],
+            }
+
+        key = [
+            [{"given": format_number(e), "expected": None, "ok": None} for e in row] for row in item.answer
+        ]
+        extras: dict[str, Any] = {"key_grid": labelled(key)}
+        if answer is not None:
+            extras["grid"] = labelled(
+                [
+                    [
+                        {
+                            "given": format_number(g),
+                            "expected": format_number(e),
+                            "ok": item.tolerance.accepts(e, g),
+                        }
+                        for g, e in zip(given_row, key_row, strict=True)
+                    ]
+                    for given_row, key_row in zip(answer, item.answer, strict=True)
+                ]
+            )
+        return extras
 
 
 # --- ordering -------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, Literal
 
 from django.conf import settings
@@ -17,12 +18,10 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
-from adaptest.bank.kinds import MatrixItem
-from adaptest.bank.kinds.numbers import format_number
-from adaptest.bank.outcome import DONT_KNOW, FeedbackPart, Remark, Role
+from adaptest.bank.outcome import DONT_KNOW, FeedbackPart
 from adaptest.psychometrics import percentile
 from adaptest.web.assessments.engine import CUTS, SCALE
-from adaptest.web.assessments.kinds import ADAPTERS, Fields, fields_from_answer, widget_context
+from adaptest.web.assessments.kinds import ADAPTERS, Fields, ReviewLine, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from adaptest.web.itembank.models import Assessment, ItemRating
 
@@ -161,6 +160,12 @@ ReviewStatus = Literal["correct", "partial", "incorrect", "dont_know", "unanswer
 
 
 @dataclass(frozen=True)
+class ReviewSection:
+    part: FeedbackPart
+    lines: list[ReviewLine]
+
+
+@dataclass(frozen=True)
 class ReviewEntry:
     slot: AttemptItem
     item: GradableItem
@@ -168,22 +173,25 @@ class ReviewEntry:
     outcome: Outcome
     answer_text: str
 
-    @property
-    def grid(self) -> list[list[dict[str, Any]]] | None:
-        """For grid items: each cell's given and expected value and whether it earned credit."""
-        if not isinstance(self.item, MatrixItem) or self.response is None or self.response.dont_know:
-            return None
-        given = self.response.answer
-        if given is None:
-            return None
-        tolerance = self.item.tolerance
+    @cached_property
+    def _presentation(self) -> dict[str, Any]:
+        """The question as this learner saw it (option order, grid labels)."""
+        return self.item.presentation(self.slot.display_seed)
+
+    @cached_property
+    def sections(self) -> list[ReviewSection]:
+        """The outcome's feedback parts, their remarks labelled and ordered as the question showed them."""
+        kind = ADAPTERS[self.item.kind]
         return [
-            [
-                {"given": format_number(g), "expected": format_number(e), "ok": tolerance.accepts(e, g)}
-                for g, e in zip(given_row, key_row, strict=True)
-            ]
-            for given_row, key_row in zip(given, self.item.answer, strict=True)
+            ReviewSection(part, kind.review_lines(self.item, self._presentation, part))
+            for part in self.outcome.parts
         ]
+
+    @cached_property
+    def extras(self) -> dict[str, Any]:
+        """What the kind's review shows beyond remarks, e.g. a grid's labelled cells and key grid."""
+        answer = None if self.response is None or self.response.dont_know else self.response.answer
+        return ADAPTERS[self.item.kind].review_extras(self.item, self._presentation, answer)
 
     @property
     def states_answer_apart(self) -> bool:
@@ -440,15 +448,11 @@ def _overall_change(first: Attempt, later: Attempt) -> int | None:
     return None
 
 
-_UNANSWERED = FeedbackPart(Role.NO_SPECIFIC_FEEDBACK, (Remark("", "You did not answer this question."),))
-
-
 def _review_entry(slot: AttemptItem) -> ReviewEntry:
     item = slot.item_version.parsed
     response = slot.stored_response
     if response is None:
-        outcome = Outcome(0.0, False, (_UNANSWERED, item.correct_answer_part()))
-        return ReviewEntry(slot, item, None, outcome, "—")
+        return ReviewEntry(slot, item, None, item.unanswered_outcome(), "—")
     if response.dont_know:
         return ReviewEntry(slot, item, response, grade(item, DONT_KNOW), "I don't know yet")
     outcome = grade(item, response.answer)
