@@ -215,3 +215,30 @@ def test_the_result_says_how_sure_each_level_is_without_ever_saying_100_percent(
     for domain, cell in zip(attempt.report["domains"], cells, strict=True):
         sure = domain["probabilities"][domain["level"]]
         assert cell == ("&gt; 99%" if sure > 0.99 else f"{round(sure * 100)}%")
+
+
+def test_a_learner_accomplished_everywhere_gets_next_steps_of_advanced_skills(
+    ada_client, skills_assessment
+) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.assessments.selectors import _skill_difficulties, attempt_result
+
+    attempt = start(ada_client, skills_assessment)
+    while attempt.is_open:
+        answer_current(ada_client, attempt, "right")
+        attempt.refresh_from_db()
+    assert {d["level"] for d in attempt.report["domains"]} == {"accomplished"}
+    result = attempt_result(attempt=attempt)
+    difficulty = _skill_difficulties(skills_assessment.bank)
+    tested = {s.skill_id for s in result.skills}
+    assessed = {d["id"] for d in attempt.report["domains"]}
+    untested = sorted(
+        difficulty[m["id"]]
+        for m in skills_assessment.bank.meta["skills"]
+        if m["domain"] in assessed and m["id"] not in tested and m["id"] in difficulty
+    )
+    plan = [difficulty[s.skill_id] for s in result.study_plan]
+    assert len(plan) == 3 and all(s.missed == 0 for s in result.study_plan)
+    assert min(plan) >= untested[int(0.75 * len(untested))], (plan, untested)  # the hardest quarter
+    page = ada_client.get(reverse("result", args=[attempt.pk])).content.decode()
+    assert "Next steps" in page and "Your study plan" not in page
+    assert "a next step for your level" in page

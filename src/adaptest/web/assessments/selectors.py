@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
 from adaptest.bank.outcome import DONT_KNOW, FeedbackPart
@@ -23,7 +23,7 @@ from adaptest.psychometrics import percentile
 from adaptest.web.assessments.engine import CUTS, SCALE
 from adaptest.web.assessments.kinds import ADAPTERS, Fields, ReviewLine, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
-from adaptest.web.itembank.models import Assessment, ItemRating
+from adaptest.web.itembank.models import Assessment, Bank, ItemRating, ItemVersion
 
 
 def attempt_get_for_user(*, user: User, attempt_id: int) -> Attempt:
@@ -360,25 +360,44 @@ def _skill(meta: dict[str, Any] | None, skill_id: str, right: int = 0, missed: i
 PLAN_SIZE = (3, 5)
 """A study plan names at least three and at most five skills."""
 
+STRETCH = 0.5
+"""How far above a domain ability (θ) a next step's typical item difficulty should lie: hard enough to
+teach something, near enough to be within reach."""
+
 
 def _study_plan(attempt: Attempt, skills: list[SkillFeedback]) -> list[SkillFeedback]:
     """The weakest skills: most questions missed first, then those of the weakest domains.
 
-    When fewer than three skills were missed, untested skills of the weakest domains fill the plan.
+    When fewer than three skills were missed, untested skills fill the plan as next steps: those whose
+    items' mean difficulty lies closest to ``STRETCH`` above the learner's ability in their domain, so
+    an accomplished learner is sent to advanced skills and a beginner to the basics.
     """
     ability = {d["id"]: d["theta"] for d in (attempt.report or {}).get("domains", [])}
     weakest_first = sorted(skills, key=lambda s: (-s.missed, s.right, ability.get(s.domain, 0.0)))
     plan = [s for s in weakest_first if s.missed > 0][: PLAN_SIZE[1]]
     if len(plan) < PLAN_SIZE[0]:
         seen = {s.skill_id for s in skills}
+        difficulty = _skill_difficulties(attempt.assessment.bank)
         untested = [
-            _skill(meta, meta["id"])
+            meta
             for meta in attempt.assessment.bank.meta.get("skills", [])
-            if meta["id"] not in seen and meta["domain"] in ability
+            if meta["id"] not in seen and meta["domain"] in ability and meta["id"] in difficulty
         ]
-        untested.sort(key=lambda s: ability[s.domain])
-        plan += untested[: PLAN_SIZE[0] - len(plan)]
+        untested.sort(key=lambda m: (abs(difficulty[m["id"]] - ability[m["domain"]] - STRETCH), m["id"]))
+        plan += [_skill(meta, meta["id"]) for meta in untested[: PLAN_SIZE[0] - len(plan)]]
     return plan
+
+
+def _skill_difficulties(bank: Bank) -> dict[str, float]:
+    """Each skill's mean item difficulty (b on the θ scale) over the bank's active items."""
+    rows = ItemVersion.objects.filter(
+        item__bank=bank, item__is_active=True, item__current_version=F("pk")
+    ).values_list("data__skills", "item__parameters__b")
+    difficulties: dict[str, list[float]] = defaultdict(list)
+    for skill_ids, b in rows:
+        for skill_id in skill_ids if b is not None else ():
+            difficulties[skill_id].append(b)
+    return {skill_id: sum(values) / len(values) for skill_id, values in difficulties.items()}
 
 
 def _reference_abilities(attempt: Attempt) -> list[float]:
