@@ -180,6 +180,17 @@ def test_an_unknown_page_shows_the_apps_own_404_not_the_url_list(client: Client)
 
 
 @pytest.mark.django_db
+def test_the_site_icon_is_linked_from_every_page_and_found_where_browsers_look(client: Client) -> None:
+    from django.contrib.staticfiles import finders
+
+    icon = "/static/adaptest/favicon.svg"
+    assert f'<link rel="icon" href="{icon}"' in client.get("/").content.decode()
+    root = client.get("/favicon.ico")
+    assert (root.status_code, root["Location"]) == (301, icon)
+    assert finders.find("adaptest/favicon.svg"), "the icon ships with the static files"
+
+
+@pytest.mark.django_db
 @pytest.mark.urls("tests.web.test_production")
 def test_a_failing_view_shows_the_apps_own_500_page(ada, client: Client) -> None:  # type: ignore[no-untyped-def]
     client.force_login(ada)

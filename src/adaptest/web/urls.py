@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from adaptest.web.api.api import api
 from adaptest.web.core.views import home
@@ -8,6 +10,8 @@ admin.site.site_header = "Adaptest administration"
 
 urlpatterns = [
     path("", home, name="home"),
+    # Pages name their icon; this answers browsers and tools that ask the root for it anyway.
+    path("favicon.ico", RedirectView.as_view(url=static("adaptest/favicon.svg"), permanent=True)),
     path("accounts/", include("adaptest.web.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
