@@ -66,6 +66,23 @@ def test_the_header_links_the_account_page_and_staff_pages_only_for_staff(client
     assert reverse("item_stats") in staff_header and reverse("admin:index") in staff_header
 
 
+def assert_described_by_targets_exist(page: str) -> str:
+    """Every id a field's aria-describedby names is on the page; returns the ids, for further checks."""
+    described = " ".join(re.findall(r'aria-describedby="([^"]+)"', page))
+    assert described and all(f'id="{target}"' in page for target in described.split()), described
+    return described
+
+
+def test_signup_help_and_errors_are_tied_to_their_fields(client) -> None:  # type: ignore[no-untyped-def]
+    assert "_helptext" in assert_described_by_targets_exist(client.get(reverse("signup")).content.decode())
+    refused = client.post(reverse("signup"), {"username": "", "password1": "a", "password2": "b"})
+    page = refused.content.decode()
+    described = assert_described_by_targets_exist(page)
+    assert "id_username_error" in described and "id_password2_error" in described
+    error = re.search(r'id="id_password2_error"[^>]*>(.*?)</div>', page, re.S)
+    assert error and "didn" in error.group(1)  # the mismatch message is what gets announced
+
+
 def test_the_account_page_links_a_password_change_in_the_apps_own_style(client, ada) -> None:  # type: ignore[no-untyped-def]
     client.force_login(ada)
     account = client.get(reverse("account")).content.decode()
@@ -73,8 +90,9 @@ def test_the_account_page_links_a_password_change_in_the_apps_own_style(client, 
     form = client.get(reverse("password_change")).content.decode()
     assert "Change your password" in form and "Django administration" not in form
     assert 'class="site-header"' in form or "Adaptest" in form
-    described = re.findall(r'aria-describedby="([^"]+)"', form)
-    assert described and all(f'id="{target}"' in form for ids in described for target in ids.split())
+    assert_described_by_targets_exist(form)
+    refused = client.post(reverse("password_change"), {"old_password": "wrong", "new_password1": "x"})
+    assert "_error" in assert_described_by_targets_exist(refused.content.decode())
     new = "another-Long-passphrase-91"
     done = client.post(
         reverse("password_change"),
