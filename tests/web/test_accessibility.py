@@ -1,0 +1,200 @@
+"""axe-core finds no serious or critical WCAG 2.0–2.2 A/AA violation on any page a learner or author meets.
+
+One browser for the module and one learner who walks the certification exam: every page is scanned where
+the walk reaches it (question pages at 1280 and 390 px, the rest at 1280 px), and the test fails once,
+listing every violation (page, width, rule, impact, targets, help). The exam's form is drawn at random, so
+each run scans one of its parallel forms' questions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from adaptest.bank import ITEM_KINDS
+from adaptest.web.assessments.models import Attempt
+from adaptest.web.assessments.services import response_save
+from tests.conftest import CHROMIUM
+from tests.web.exam import wrong_answer
+from tests.web.test_browser import _sign_up_and_start_the_exam
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for every scan in this module (starting one costs about a second)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings, shipped_bank) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
+    context = browser.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+SWAGGER_UI_EXCEPTIONS = {
+    # In /api/docs once an operation is tried out, Swagger UI's own React markup names nothing here, and
+    # neither its settings nor CSS can give an accessible name or a label (only a script patching the DOM
+    # behind React could). Each pair is one control, matched by rule and element, nothing broader:
+    ("button-name", ".copy-to-clipboard > button"),  # the icon-only "copy" beside a curl command or body
+    ("button-name", ".modal-ux .close-modal"),  # the Authorize dialog's icon-only close button
+    ("label", "textarea.body-param__text"),  # the request-body editor (title="", no <label>)
+}
+
+
+class Scanner:
+    """Runs axe-core on the page the browser shows and keeps what blocks: serious or critical findings."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.axe = Axe()
+        self.scanned: list[str] = []
+        self.findings: list[str] = []
+
+    def scan(self, name: str, exceptions: Collection[tuple[str, str]] = ()) -> None:
+        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+        violations = self.axe.run(self.page, options=options).response["violations"]
+        width = self.page.viewport_size["width"]
+        self.scanned.append(f"{name} @{width}px")
+        for violation in violations:
+            if violation["impact"] not in BLOCKING:
+                continue
+            rule = violation["id"]
+            targets = [
+                " ".join(node["target"])
+                for node in violation["nodes"]
+                if not any(rule == excepted and self._matches(node, where) for excepted, where in exceptions)
+            ]
+            if targets:
+                shown = "; ".join(targets[:5]) + (
+                    f"; and {len(targets) - 5} more" if len(targets) > 5 else ""
+                )
+                self.findings.append(
+                    f"{name} @{width}px ({self.page.url}): {rule} [{violation['impact']}] at {shown} — "
+                    f"{violation['help']} ({violation['helpUrl']})"
+                )
+
+    def _matches(self, node: dict[str, Any], selector: str) -> bool:
+        target = node["target"][-1]  # the last selector finds the element inside any frame
+        return bool(self.page.locator(target).first.evaluate("(e, s) => e.matches(s)", selector))
+
+    def visit(self, name: str, url: str) -> None:
+        self.page.goto(url)
+        self.scan(name)
+
+    def report(self) -> str:
+        found = f"{len(self.findings)} serious or critical violations in {len(self.scanned)} scans:\n"
+        return found + "\n".join(self.findings)
+
+
+def test_every_page_of_a_learners_exam_has_no_serious_or_critical_axe_violation(
+    page, live_server, shipped_bank
+) -> None:  # type: ignore[no-untyped-def]
+    site = live_server.url
+    axe = Scanner(page)
+
+    # signed out
+    axe.visit("home, signed out", site + "/")
+    axe.visit("login", site + "/accounts/login/")
+    axe.visit("signup", site + "/accounts/signup/")
+    page.fill("#id_username", "x")
+    page.fill("#id_password1", "short")
+    page.fill("#id_password2", "different")
+    page.get_by_role("button", name="Sign up").click()
+    assert page.locator(".field-error").count() >= 1  # the errors are on the page being scanned
+    axe.scan("signup with errors")
+
+    # a learner takes the certification exam: a question page of every kind at 1280 px, and every question
+    # page on a phone, where long code and wide grids scroll in their own boxes
+    attempt = _sign_up_and_start_the_exam(page, live_server, "alan")
+    slots = list(attempt.slots.select_related("item_version").order_by("position"))
+    first_of_kind = {}
+    for slot in slots:
+        first_of_kind.setdefault(slot.item_version.kind, slot)
+    assert set(first_of_kind) == set(ITEM_KINDS)
+    for kind, slot in first_of_kind.items():
+        axe.visit(
+            f"question {slot.position} ({kind})", f"{site}/attempts/{attempt.pk}/questions/{slot.position}/"
+        )
+    page.set_viewport_size(PHONE)
+    for slot in slots:
+        kind = slot.item_version.kind
+        axe.visit(
+            f"question {slot.position} ({kind})", f"{site}/attempts/{attempt.pk}/questions/{slot.position}/"
+        )
+    page.set_viewport_size(DESKTOP)
+
+    # answers (one wrong of each kind, so each review shows a wrong answer beside the key), then submit
+    now = timezone.now()
+    for slot in slots:
+        item = slot.item_version.parsed
+        wrong = slot is first_of_kind[item.kind]
+        answer = wrong_answer(item) if wrong else item.key_answer()
+        response_save(attempt=attempt, position=slot.position, answer=answer, now=now)
+    axe.visit("submit", f"{site}/attempts/{attempt.pk}/submit/")
+    page.get_by_role("button", name="Submit the exam").click()
+    assert page.get_by_role("heading", name="Your result").is_visible()
+    axe.scan("result")
+    for kind, slot in first_of_kind.items():
+        axe.visit(f"review ({kind})", f"{site}/attempts/{attempt.pk}/review/{slot.position}/")
+    skill = slots[0].item_version.parsed.skills[0]
+    axe.visit("skill", site + reverse("skill", args=[shipped_bank.meta.id, skill]))
+    axe.visit("my results", site + "/results/")
+    axe.visit("assessment detail", site + "/assessments/dl-fundamentals-cert/")
+    axe.visit("home, signed in", site + "/")
+    axe.visit("account", site + "/accounts/profile/")
+    axe.visit("password change", site + "/accounts/password_change/")
+    get_user_model().objects.filter(username="alan").update(is_staff=True)
+    axe.visit("item statistics", site + "/staff/items/")
+
+    # the API's Swagger UI under the site's Content-Security-Policy: as it opens, then with an operation
+    # read, one tried out and executed (the docs send no token: the error answer is drawn all the same), and
+    # the Authorize dialog open
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    page.goto(site + "/api/docs")
+    page.locator(".opblock").first.wait_for()  # Swagger UI's scripts ran and drew the operations
+    axe.scan("/api/docs")
+    for operation in ("answer_save", "attempt_list"):
+        block = page.locator(f"#operations-attempts-{operation}")
+        block.locator(".opblock-summary-control").click()
+        block.get_by_role("button", name="Try it out").click()
+    page.locator("#operations-attempts-attempt_list").get_by_role("button", name="Execute").click()
+    page.locator("#operations-attempts-attempt_list .live-responses-table").wait_for()
+    page.get_by_role("button", name="Authorize").first.click()
+    page.locator(".modal-ux").wait_for()
+    axe.scan("/api/docs, operations tried out, Authorize open", exceptions=SWAGGER_UI_EXCEPTIONS)
+    assert not refused, refused
+
+    assert Attempt.objects.get(pk=attempt.pk).status == Attempt.Status.SUBMITTED
+    assert not axe.findings, axe.report()
