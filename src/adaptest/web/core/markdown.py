@@ -6,11 +6,14 @@ without JavaScript; code is highlighted by Pygments.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import latex2mathml.converter
 from django.utils.html import escape
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -38,9 +41,17 @@ def _highlight(code: str, language: str, _attrs: str) -> str:
     return f'<pre tabindex="0"><code{class_attr}>{code_html}</code></pre>'
 
 
+def _math_block(_renderer: Any, tokens: Sequence[Token], idx: int, _options: Any, _env: Any) -> str:
+    """A display formula in its own box; like a code block it takes focus, so a keyboard can scroll a
+    formula wider than a phone (axe: scrollable-region-focusable)."""
+    formula = _math(tokens[idx].content.strip(), {"display_mode": True})
+    return f'<div class="math block" tabindex="0">\n{formula}\n</div>\n'
+
+
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
     md.use(dollarmath_plugin, renderer=_math, allow_digits=False, double_inline=True)
+    md.add_render_rule("math_block", _math_block)
     return md
 
 
