@@ -165,7 +165,7 @@ def test_a_new_learner_takes_the_adaptive_assessment_and_rates_a_question(page, 
             "Developing",
             "Accomplished",
         )
-    assert page.locator("svg.score-chart circle").count() == 4
+    _assert_the_chart_puts_each_dot_at_its_score(page, Attempt.objects.get(user__username="hedy").report)
     page.screenshot(path=str(ARTIFACTS / "adaptive-result.png"), full_page=True)
 
     page.get_by_role("link", name="Start the review").click()
@@ -247,3 +247,21 @@ def test_the_account_page_with_a_token_fits_a_320_px_screen(page, live_server) -
     assert page.get_by_role("row", name="laptop").count() == 1  # the reload lists it, creates no second one
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the table scrolls in its own box
     page.screenshot(path=str(ARTIFACTS / "account-320.png"), full_page=True)
+
+
+def _assert_the_chart_puts_each_dot_at_its_score(page, report: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    """Each domain's dot sits at its score along the 0–300 track, and its title is read at a normal
+    size at every width (an SVG chart shrank its labels to 6 px on a phone)."""
+    for width in (1200, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        rows = page.locator(".score-row:not(.scale)")
+        assert rows.count() == len(report["domains"]) == 4
+        for row, domain in zip(rows.all(), report["domains"], strict=True):
+            track = row.locator(".track").bounding_box()
+            dot = row.locator(".point").bounding_box()
+            along = (dot["x"] + dot["width"] / 2 - track["x"]) / track["width"]
+            assert along == pytest.approx(domain["score"] / 300, abs=0.01), domain["title"]
+            assert domain["title"] in row.inner_text()
+            size = row.locator(".score-row-title").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            assert size >= 14, (width, size)
+    page.set_viewport_size({"width": 1200, "height": 900})

@@ -287,52 +287,50 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
 
 @dataclass(frozen=True)
 class ChartRow:
+    """One domain on the score chart; positions are percentages of the 0–300 scale's width."""
+
     title: str
-    y: int
-    score: float
-    low: float
-    high: float
+    score: int
+    band: tuple[int, int]
     level: str
     borderline: bool
+    at: float
+    low: float
+    high: float
 
-
-CHART = {"width": 600, "left": 190, "right": 20, "row": 44, "top": 30}
-"""Geometry of the domain-score chart (SVG user units)."""
+    @property
+    def width(self) -> float:
+        return round(self.high - self.low, 1)
 
 
 def score_chart(report: dict[str, Any]) -> dict[str, Any]:
-    """Positions for an SVG chart of domain scores with 90% bands and the level cuts on the engine's
-    reporting scale (0–300)."""
-    span = CHART["width"] - CHART["left"] - CHART["right"]
+    """Positions for the chart of domain scores with 90% bands and the level cuts on the engine's
+    reporting scale (0–300), as percentages, so the chart is laid out by the page and reflows on a
+    phone with text at its normal size."""
     low, high = SCALE.low, SCALE.high
 
     def x(score: float) -> float:
-        return round(CHART["left"] + span * (max(low, min(high, score)) - low) / (high - low), 1)
+        return round(100 * (max(low, min(high, score)) - low) / (high - low), 1)
 
     rows = [
         ChartRow(
             d["title"],
-            CHART["top"] + i * CHART["row"],
+            d["score"],
+            (d["band"][0], d["band"][1]),
+            d["level"],
+            d["borderline"],
             x(d["score"]),
             x(d["band"][0]),
             x(d["band"][1]),
-            d["level"],
-            d["borderline"],
         )
-        for i, d in enumerate(report["domains"])
+        for d in report["domains"]
     ]
     cut_scores = [float(score) for score in SCALE.score(CUTS.cuts)]
-    height = CHART["top"] + len(rows) * CHART["row"] + 10
-    ticks = [{"x": x(v), "label": v} for v in (0, 100, 200, 300)]
     return {
         "rows": rows,
         "cuts": [x(score) for score in cut_scores],
         "cut_scores": cut_scores,
-        "height": height,
-        "width": CHART["width"],
-        "ticks": ticks,
-        "left": CHART["left"],
-        "right": CHART["width"] - CHART["right"],
+        "ticks": [{"x": x(v), "label": v} for v in (0, 100, 200, 300)],
     }
 
 
