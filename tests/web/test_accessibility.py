@@ -9,7 +9,6 @@ each run scans one of its parallel forms' questions.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +20,6 @@ from django.utils import timezone
 from adaptest.bank import ITEM_KINDS
 from adaptest.web.assessments.models import Attempt
 from adaptest.web.assessments.services import response_save
-from tests.conftest import CHROMIUM
 from tests.web.exam import wrong_answer
 from tests.web.test_browser import _sign_up_and_start_the_exam
 
@@ -35,28 +33,10 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One Chromium for every scan in this module (starting one costs about a second)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
-def page(browser, live_server, settings, shipped_bank) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
-    context = browser.new_context(viewport=DESKTOP)
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
+def page(tab):  # type: ignore[no-untyped-def]
+    """The shared browser's fresh tab (tests/web/conftest.py), at 1280 × 800."""
+    return tab
 
 
 class Scanner:

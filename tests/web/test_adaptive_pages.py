@@ -56,6 +56,15 @@ def finish(client: Client, attempt: Attempt) -> Attempt:
     return attempt
 
 
+def finish_all_right(client: Client, assessment: Assessment) -> Attempt:
+    """An expert's attempt: every question answered right until the test stops."""
+    attempt = start(client, assessment)
+    while attempt.is_open:
+        answer_current(client, attempt, "right")
+        attempt.refresh_from_db()
+    return attempt
+
+
 def test_the_page_says_about_n_and_offers_no_way_back(ada_client, skills_assessment) -> None:  # type: ignore[no-untyped-def]
     detail = ada_client.get(reverse("assessment", args=[skills_assessment.slug])).content.decode()
     assert "No going back" in detail and "3 left now" in detail
@@ -206,10 +215,7 @@ def test_how_sure_never_claims_certainty(probability: float, told: str) -> None:
 def test_the_result_says_how_sure_each_level_is_without_ever_saying_100_percent(
     ada_client, skills_assessment
 ) -> None:  # type: ignore[no-untyped-def]
-    attempt = start(ada_client, skills_assessment)
-    while attempt.is_open:
-        answer_current(ada_client, attempt, "right")
-        attempt.refresh_from_db()
+    attempt = finish_all_right(ada_client, skills_assessment)
     page = ada_client.get(reverse("result", args=[attempt.pk])).content.decode()
     table = page.split("How sure", 1)[1].split("</table>", 1)[0]
     cells = re.findall(r"<td>([^<]*%)</td>", table)
@@ -225,10 +231,7 @@ def test_a_learner_accomplished_everywhere_gets_next_steps_of_advanced_skills(
 ) -> None:  # type: ignore[no-untyped-def]
     from adaptest.web.assessments.selectors import _skill_difficulties, attempt_result
 
-    attempt = start(ada_client, skills_assessment)
-    while attempt.is_open:
-        answer_current(ada_client, attempt, "right")
-        attempt.refresh_from_db()
+    attempt = finish_all_right(ada_client, skills_assessment)
     assert {d["level"] for d in attempt.report["domains"]} == {"accomplished"}
     result = attempt_result(attempt=attempt)
     difficulty = _skill_difficulties(skills_assessment.bank)
