@@ -141,6 +141,33 @@ def test_stats_counts_items_by_domain_and_kind() -> None:
     assert isinstance(stats["skills_under_3_items"], list)
 
 
+def test_stats_count_both_pools_per_domain_and_per_skill() -> None:
+    stats = json.loads(run_cli("bank", "stats", "--json").stdout)
+    bank = load_bank(DEEP_LEARNING_BANK)
+    pools = stats["pools"]
+    for domain, count in pools["by_domain"].items():
+        mine = [item for item in bank.items.values() if item.domain == domain]
+        assert count["practice"] == sum(item.use == "practice" for item in mine)
+        assert count["secure"] + count["practice"] == stats["items_by_domain"][domain]
+    assert set(pools["by_skill"]) >= {s.id for s in bank.meta.skills}
+    assert sum(c["practice"] for c in pools["by_domain"].values()) == sum(
+        item.use == "practice" for item in bank.items.values()
+    )
+
+
+def test_validate_refuses_an_assessment_that_uses_a_practice_item(tmp_path: Path) -> None:
+    root = tmp_path / "bank"
+    shutil.copytree(DEEP_LEARNING_BANK, root)
+    exam = load_bank(root).assessments["dl-fundamentals-cert"]
+    in_form = exam.all_forms()["A"][0]
+    path = next((root / "items").rglob(f"{in_form}.yaml"))
+    path.write_text(path.read_text() + "use: practice\n")
+    result = run_cli("bank", "validate", str(root))
+    assert result.returncode == 1
+    assert f"{in_form!r} is a practice item: assessments use secure items" in result.stdout
+    assert "dl-fundamentals-cert.yaml:" in result.stdout
+
+
 def test_a_missing_bank_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = run_cli("bank", "validate", str(tmp_path / "nowhere"))
     assert result.returncode == 1

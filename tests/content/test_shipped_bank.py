@@ -97,3 +97,17 @@ def test_the_adaptive_assessment_covers_the_four_assessed_domains() -> None:
 def test_every_certification_form_includes_a_question_with_a_figure() -> None:
     for items in BANK.assessments["dl-fundamentals-cert"].all_forms().values():
         assert any(BANK.items[i].figure for i in items)
+
+
+def test_each_domain_keeps_at_least_40_percent_of_its_hand_written_items_for_practice() -> None:
+    for domain in BANK.meta.domains:
+        mine = [item for item in BANK.items.values() if item.domain == domain.id]
+        share = sum(item.use == "practice" for item in mine) / len(mine)
+        assert share >= 0.40, (domain.id, round(share, 3))
+
+
+def test_every_skill_has_something_to_practise() -> None:
+    from adaptest.bank import bank_stats
+
+    by_skill = bank_stats(BANK)["pools"]["by_skill"]
+    assert [s for s, count in by_skill.items() if count["practice"] + count["families"] == 0] == []

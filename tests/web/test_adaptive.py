@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from adaptest.bank import DONT_KNOW
@@ -97,3 +98,20 @@ def test_takers_who_answer_alike_still_see_different_questions(django_user_model
     assert len({tuple(s) for s in sequences}) == len(takers)
     overlaps = [len(set(a) & set(b)) for i, a in enumerate(sequences) for b in sequences[i + 1 :]]
     assert max(overlaps) < len(sequences[0]) / 4  # exposure control spreads the bank across takers
+
+
+def test_the_adaptive_pool_holds_secure_items_and_generated_variants_never_a_practice_item(
+    skills_assessment,
+) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.assessments.engine import adaptive_test
+    from adaptest.web.itembank.models import ItemVersion, Use
+
+    pool = adaptive_test(skills_assessment)
+    uses = {version.use for entry in pool.entries for version in entry.versions}
+    assert uses == {Use.SECURE, Use.BOTH}
+    practice = ItemVersion.objects.filter(
+        item__bank=skills_assessment.bank, use=Use.PRACTICE, item__current_version=F("pk")
+    )
+    assert practice.count() >= 100  # the shipped bank's practice pool, all left out
+    in_pool = {entry.item_pk for entry in pool.entries}
+    assert not in_pool & set(practice.values_list("item_id", flat=True))

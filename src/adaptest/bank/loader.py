@@ -252,6 +252,8 @@ def _assessment_problems(
                 problems.append(((*base, i), f"item {item_id!r} appears twice"))
             elif item_id not in items:
                 problems.append(((*base, i), f"unknown or invalid item {item_id!r}"))
+            elif items[item_id].use == "practice":
+                problems.append(((*base, i), f"{item_id!r} is a practice item: assessments use secure items"))
             seen.add(item_id)
     for domain in definition.blueprint:
         if domain not in domains:

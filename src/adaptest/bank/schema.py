@@ -75,6 +75,11 @@ class Figure(Strict):
 
 Difficulty = Literal["easy", "medium", "hard"] | Annotated[float, Field(ge=-4, le=4)]
 
+Use = Literal["secure", "practice"]
+"""Which pool a hand-written item is in: *secure* items are given only in assessments, *practice* items
+only in practice, on skill pages and in matches, so no one can rehearse a live question. Generator
+families serve both, with fresh variants."""
+
 
 class ItemBase(Strict):
     """Fields every item kind has. Subclasses add their own and implement grading."""
@@ -88,6 +93,7 @@ class ItemBase(Strict):
     figure: Figure | None = None
     dont_know_feedback: Text | None = None
     tags: list[Text] = Field(default_factory=list)
+    use: Use = "secure"
 
 
 def is_identifier(name: str) -> bool:

@@ -25,4 +25,30 @@ def bank_stats(bank: Bank) -> dict[str, Any]:
         "generator_families": len(bank.families),
         "flashcards": sum(len(deck.cards) for deck in bank.decks.values()),
         "assessments": sorted(bank.assessments),
+        "pools": _pools(bank),
     }
+
+
+def _pools(bank: Bank) -> dict[str, Any]:
+    """Hand-written items per pool (secure: assessments only; practice: practice only), by domain and
+    by skill, beside the generator families that serve both."""
+    by_domain: dict[str, list[str]] = {d.id: [] for d in bank.meta.domains}
+    by_skill: dict[str, list[str]] = {s.id: [] for s in bank.meta.skills}
+    for item_id, item in bank.items.items():
+        by_domain.setdefault(item.domain, []).append(item_id)
+        for skill in item.skills:
+            by_skill.setdefault(skill, []).append(item_id)
+    domain_families = Counter(f.domain for f in bank.families.values())
+    skill_families = Counter(skill for f in bank.families.values() for skill in f.skills)
+
+    def count(groups: dict[str, list[str]], families: Counter[str]) -> dict[str, dict[str, int]]:
+        return {
+            key: {
+                "secure": sum(bank.items[i].use == "secure" for i in ids),
+                "practice": sum(bank.items[i].use == "practice" for i in ids),
+                "families": families[key],
+            }
+            for key, ids in groups.items()
+        }
+
+    return {"by_domain": count(by_domain, domain_families), "by_skill": count(by_skill, skill_families)}

@@ -41,7 +41,7 @@ from adaptest.psychometrics import (
     select_next,
 )
 from adaptest.web.assessments.models import AttemptItem, ExposureCounter
-from adaptest.web.itembank.models import Assessment, Item, ItemVersion
+from adaptest.web.itembank.models import ASSESSMENT_USES, Assessment, Item, ItemVersion
 
 DOMAIN_CORRELATION = 0.7
 """Prior correlation between domain abilities (docs/psychometrics.md explains the choice)."""
@@ -105,6 +105,7 @@ def _build(assessment: Assessment) -> AdaptiveTest:
             bank=assessment.bank_id,
             is_active=True,
             current_version__domain__in=domains,
+            current_version__use__in=ASSESSMENT_USES,  # never a practice item
             parameters__isnull=False,
         )
         .select_related("current_version", "parameters")

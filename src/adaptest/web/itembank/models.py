@@ -67,6 +67,18 @@ class Item(models.Model):
         return self.item_id
 
 
+class Use(models.TextChoices):
+    """Which pool a version serves: the bank's ``use`` for hand-written items; families serve both."""
+
+    SECURE = "secure"
+    PRACTICE = "practice"
+    BOTH = "both"
+
+
+ASSESSMENT_USES = (Use.SECURE, Use.BOTH)
+PRACTICE_USES = (Use.PRACTICE, Use.BOTH)
+
+
 class ItemVersion(models.Model):
     """Exactly what a learner saw: responses point here, so edits never rewrite history."""
 
@@ -74,6 +86,12 @@ class ItemVersion(models.Model):
     content_hash = models.CharField(max_length=16)
     kind = models.CharField(max_length=30)
     domain = models.CharField(max_length=60)
+    use = models.CharField(
+        max_length=10,
+        choices=Use.choices,
+        default=Use.SECURE,
+        help_text="the pool: secure (assessments), practice, or both (generated variants)",
+    )
     data = models.JSONField()
     figure_svg = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -8,12 +8,20 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from adaptest.psychometrics.classical import classical_statistics
 from adaptest.psychometrics.responses import ResponseData
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
-from adaptest.web.itembank.models import Assessment, Bank, Item, ItemParameters, ItemRating
+from adaptest.web.itembank.models import (
+    Assessment,
+    Bank,
+    Item,
+    ItemParameters,
+    ItemRating,
+    ItemVersion,
+    Use,
+)
 
 
 @dataclass(frozen=True)
@@ -26,9 +34,11 @@ class PracticeCard:
 
 @dataclass(frozen=True)
 class SkillStudy:
-    """What a skill page offers: the skill's note and resource, and flashcards to practise it with.
+    """What a skill page offers: the skill's note and resource, its practice questions (stems only: the
+    practice pool, never a secure item) and flashcards to practise it with.
 
-    Flashcards are never items of an assessment, so nothing here gives away a live question. When no
+    Neither practice items nor flashcards are ever given in an assessment, so nothing here gives away a
+    live question. When no
     card names the skill, ``cards`` holds its domain's deck and ``cards_are_for_the_domain`` says so.
     """
 
@@ -36,6 +46,7 @@ class SkillStudy:
     domain_title: str
     cards: tuple[PracticeCard, ...]
     cards_are_for_the_domain: bool
+    practice_stems: tuple[str, ...] = ()
 
 
 def skill_study(*, bank: Bank, skill_id: str) -> SkillStudy:
@@ -52,7 +63,17 @@ def skill_study(*, bank: Bank, skill_id: str) -> SkillStudy:
         domain_title=bank.domain_titles().get(skill["domain"], skill["domain"]),
         cards=tuple(PracticeCard(c["front"], c["back"]) for c in chosen),
         cards_are_for_the_domain=not own and bool(domain),
+        practice_stems=tuple(
+            v.parsed.stem for v in practice_versions(bank=bank) if skill_id in v.parsed.skills
+        ),
     )
+
+
+def practice_versions(*, bank: Bank) -> QuerySet[ItemVersion]:
+    """The current versions of the bank's active hand-written practice items, by item id."""
+    return ItemVersion.objects.filter(
+        item__bank=bank, item__is_active=True, item__current_version=F("pk"), use=Use.PRACTICE
+    ).order_by("item__item_id")
 
 
 def assessment_list_active() -> QuerySet[Assessment]:

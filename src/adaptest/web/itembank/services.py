@@ -18,7 +18,15 @@ from adaptest.bank import Bank as BankFolder
 from adaptest.bank import GradableItem, item_content_hash
 from adaptest.bank.calibration_hints import hinted_difficulty
 from adaptest.bank.generators import VALIDATION_SEEDS
-from adaptest.web.itembank.models import Assessment, Bank, Item, ItemParameters, ItemVersion, new_pool_stamp
+from adaptest.web.itembank.models import (
+    Assessment,
+    Bank,
+    Item,
+    ItemParameters,
+    ItemVersion,
+    Use,
+    new_pool_stamp,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,7 @@ class _Content:
     content_hash: str
     kind: str
     domain: str
+    use: str
     data: dict[str, Any]
     figure_svg: str
 
@@ -112,7 +121,7 @@ def _sources(folder: BankFolder) -> dict[str, _Source]:
     sources = {
         item_id: _Source(
             hinted_difficulty(parsed.difficulty),
-            (_content(parsed, folder.content_hash(item_id), _figure_svg(folder, parsed)),),
+            (_content(parsed, folder.content_hash(item_id), _figure_svg(folder, parsed), parsed.use),),
             family=False,
         )
         for item_id, parsed in folder.items.items()
@@ -122,14 +131,16 @@ def _sources(folder: BankFolder) -> dict[str, _Source]:
         sources[family_id] = _Source(
             hinted_difficulty(family.difficulty),
             # A variant's data holds its id <family>~<seed>, so every seed has its own hash.
-            tuple(_content(v, item_content_hash(v, None), _figure_svg(folder, v)) for v in variants),
+            tuple(
+                _content(v, item_content_hash(v, None), _figure_svg(folder, v), Use.BOTH) for v in variants
+            ),
             family=True,
         )
     return sources
 
 
-def _content(item: GradableItem, content_hash: str, figure_svg: str) -> _Content:
-    return _Content(content_hash, item.kind, item.domain, item.model_dump(mode="json"), figure_svg)
+def _content(item: GradableItem, content_hash: str, figure_svg: str, use: str) -> _Content:
+    return _Content(content_hash, item.kind, item.domain, use, item.model_dump(mode="json"), figure_svg)
 
 
 def _figure_svg(folder: BankFolder, item: GradableItem) -> str:
@@ -192,6 +203,7 @@ def _versions(
             content_hash=content.content_hash,
             kind=content.kind,
             domain=content.domain,
+            use=content.use,
             data=content.data,
             figure_svg=content.figure_svg,
         )
