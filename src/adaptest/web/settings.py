@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "adaptest.web.accounts",
     "adaptest.web.itembank",
     "adaptest.web.assessments",
+    "adaptest.web.practice",  # practice with immediate feedback, Elo-targeted (above assessments)
+    "adaptest.web.flashcards",  # decks, study modes and FSRS reviews (above itembank)
     "ninja",  # serves the API docs' Swagger UI from our own static files, not from a CDN
     "axes",  # log-in lock-out (see "Abuse resistance" below)
 ]

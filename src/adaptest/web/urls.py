@@ -17,4 +17,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("adaptest.web.assessments.urls")),
     path("", include("adaptest.web.itembank.urls")),
+    path("practice/", include("adaptest.web.practice.urls")),
+    path("cards/", include("adaptest.web.flashcards.urls")),
 ]

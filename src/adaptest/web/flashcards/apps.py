@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FlashcardsConfig(AppConfig):
+    name = "adaptest.web.flashcards"
+    label = "flashcards"
