@@ -36,6 +36,10 @@ OPENAPI_OPERATIONS = [
     ("/api/attempts/{attempt_id}/finish", "post", "attempt_finish"),
     ("/api/attempts/{attempt_id}/item", "get", "attempt_item"),
     ("/api/attempts/{attempt_id}/result", "get", "attempt_result"),
+    ("/api/cards/decks", "get", "card_deck_list"),
+    ("/api/cards/decks/{key}/cards", "get", "card_deck_cards"),
+    ("/api/cards/due", "get", "card_due_list"),
+    ("/api/cards/{card_id}/review", "post", "card_review"),
 ]
 
 

@@ -37,6 +37,8 @@ from schemathesis.specs.openapi.checks import (
 
 from adaptest.web.accounts.services import api_token_create
 from adaptest.web.assessments import services
+from adaptest.web.flashcards import selectors as card_selectors
+from adaptest.web.flashcards import services as card_services
 from adaptest.web.itembank.models import Assessment
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +99,15 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(ada, shipped_bank, 
     attempt = services.attempt_start(user=ada, assessment=assessment, now=now)
     _, token = api_token_create(user=ada, name="schemathesis", now=now)
     auth = {"Authorization": f"Bearer {token}"}
-    real = {"slug": assessment.slug, "attempt_id": attempt.pk, "position": 1}
+    deck = card_selectors.deck_get(user=ada, key="deep-learning:deck-cnn")
+    card = next(iter(card_services.card_identify(deck=deck).values()))
+    real = {
+        "slug": assessment.slug,
+        "attempt_id": attempt.pk,
+        "position": 1,
+        "key": deck.key,
+        "card_id": card.pk,
+    }
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app, headers=auth)
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]

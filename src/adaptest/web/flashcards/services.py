@@ -76,9 +76,11 @@ def card_review(
     now: datetime,
     mode: str,
     shown_at: datetime | None = None,
+    duration_ms: int | None = None,
 ) -> ReviewResult:
     """Rate ``card`` (1 Again, 2 Hard, 3 Good, 4 Easy) at ``now``: FSRS moves its state and due time, and
-    a Review row keeps the rating, the time taken since ``shown_at`` and the state after.
+    a Review row keeps the rating, the time taken (since ``shown_at``, or as ``duration_ms`` says) and
+    the state after.
 
     A replay — a second rating of the card since it was shown at ``shown_at`` (a double click, a
     resent form) — changes nothing and returns the state as it is.
@@ -92,10 +94,11 @@ def card_review(
         return ReviewResult(state, None, replay=True)
     memory = fsrs.Card.from_dict(state.fsrs)
     scheduler = scheduler_for(retention=desired_retention(user=user))
-    duration = None
+    duration = duration_ms
     if shown_at is not None:
-        elapsed = int((now - shown_at).total_seconds() * 1000)
-        duration = elapsed if 0 <= elapsed <= MAX_DURATION_MS else None
+        duration = int((now - shown_at).total_seconds() * 1000)
+    if duration is not None and not 0 <= duration <= MAX_DURATION_MS:
+        duration = None
     memory, _ = scheduler.review_card(
         memory, fsrs.Rating(rating), review_datetime=_utc(now), review_duration=duration
     )
