@@ -343,3 +343,14 @@ def test_choices_hold_the_card_and_three_others_and_a_quiz_mixes_forms() -> None
     questions = quiz_questions(keys, 6, rng)
     assert len({q.card for q in questions}) == 6
     assert sorted(q.form for q in questions) == ["choice"] * 3 + ["typed"] * 3
+
+
+def test_staff_see_reviews_decks_and_settings_in_the_admin(client, ben, ada, shipped_bank) -> None:  # type: ignore[no-untyped-def]
+    _, card = _first_card(ada)
+    services.card_review(user=ada, card=card, rating=2, now=T0, mode=Review.Mode.FLIP)
+    services.study_settings_update(user=ada, desired_retention=0.85)
+    client.force_login(ben)
+    for model in ("review", "personaldeck", "studysettings"):
+        assert client.get(f"/admin/flashcards/{model}/").status_code == 200, model
+    review = Review.objects.get()
+    assert client.get(f"/admin/flashcards/review/{review.pk}/change/").status_code == 200

@@ -57,6 +57,8 @@ def test_a_new_learner_studies_a_deck_in_flip_learn_test_and_review_modes(tab, l
 
     # (a) Flip: Space shows the answer, 3 rates it Good.
     page.get_by_role("link", name="Flip").click()
+    page.wait_for_url("**/flip/")
+    page.wait_for_load_state()  # the keys belong to flashcards/flip.js, a deferred script
     assert page.locator(".flashcard-answer").get_attribute("open") is None
     page.keyboard.press("Space")
     assert page.locator(".flashcard-answer").get_attribute("open") == ""
