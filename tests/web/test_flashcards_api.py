@@ -59,7 +59,14 @@ def test_a_script_lists_decks_rates_a_card_and_sees_it_due_after_fsrs_interval(a
 
 def test_ratings_outside_one_to_four_are_refused_and_store_nothing(ada_api) -> None:
     card = ada_api.get(f"/cards/decks/{CNN}/cards").json()[0]
-    for body in ({"rating": 5}, {"rating": "3"}, {"rating": 3, "extra": 1}, {}):
+    for body in (
+        {"rating": 5},
+        {"rating": 0},
+        {"rating": "3"},
+        {"rating": True},
+        {"rating": 3, "extra": 1},
+        {},
+    ):
         assert ada_api.post(f"/cards/{card['id']}/review", body).status_code == 422, body
     assert not Review.objects.exists()
 

@@ -35,6 +35,8 @@ from adaptest.bank import DONT_KNOW
 from adaptest.web.accounts.services import api_token_create
 from adaptest.web.assessments import services
 from adaptest.web.assessments.models import Attempt, Response
+from adaptest.web.flashcards.selectors import deck_get
+from adaptest.web.flashcards.services import card_identify, personal_deck_import
 from adaptest.web.itembank.models import Assessment
 from tests.conftest import PASSWORD
 
@@ -80,6 +82,7 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
         clients[role] = Client(raise_request_exception=False)
         clients[role].force_login(user)
     bank, skill = shipped_bank.meta.id, shipped_bank.meta.skills[0].id
+    own_deck = personal_deck_import(owner=ada, title="Mine", data=b"term\tdefinition\n", now=now)
     return World(
         clients=clients,
         params={
@@ -88,6 +91,7 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
             "token_id": [str(token.pk)],
             "uidb64": [urlsafe_base64_encode(force_bytes(ada.pk))],
             "token": [default_token_generator.make_token(ada)],
+            "key": ["deep-learning:deck-cnn", "deep-learning:deck-cnn:cnn-conv-operation", own_deck.key],
         },
         pairs={
             ("attempt_id", "position"): [
@@ -483,7 +487,15 @@ def test_every_api_endpoint_refuses_hostile_paths_queries_and_bodies(world: Worl
     failures: list[str] = []
     sent = 0
     attempt = world.attempts["fixed"]
-    real = {"slug": attempt.assessment.slug, "attempt_id": str(attempt.pk), "position": "1"}
+    deck = deck_get(user=attempt.user, key="deep-learning:deck-cnn")
+    card = next(iter(card_identify(deck=deck).values()))
+    real = {
+        "slug": attempt.assessment.slug,
+        "attempt_id": str(attempt.pk),
+        "position": "1",
+        "key": deck.key,
+        "card_id": str(card.pk),
+    }
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             parameters = operation.get("parameters", [])

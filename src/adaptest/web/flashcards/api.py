@@ -77,7 +77,8 @@ class DueCardOut(Schema):
 
 
 class ReviewIn(StrictInput):
-    rating: Literal[1, 2, 3, 4] = Field(description="1 Again, 2 Hard, 3 Good, 4 Easy")
+    # An int from 1 to 4, not Literal[1, 2, 3, 4]: a Literal takes JSON true for 1, even when strict.
+    rating: int = Field(ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy")
     duration_ms: int | None = Field(None, ge=0, le=services.MAX_DURATION_MS, description="time spent")
 
 

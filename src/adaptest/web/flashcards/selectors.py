@@ -7,6 +7,7 @@ DeckNotFound, as for a deck that does not exist, so ids cannot be probed).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -118,7 +119,7 @@ def deck_get(*, user: User | AnonymousUser, key: str) -> DeckView:
     """The deck ``key`` names, as ``user`` may see it; DeckNotFound otherwise."""
     parts = key.split(":")
     if parts[0] == PERSONAL:
-        if len(parts) != 2 or not parts[1].isdigit() or not user.is_authenticated:
+        if len(parts) != 2 or not re.fullmatch(r"[0-9]{1,9}", parts[1]) or not user.is_authenticated:
             raise DeckNotFound(key)
         deck = PersonalDeck.objects.filter(pk=int(parts[1]), owner=user).first()
         if deck is None:

@@ -5,6 +5,7 @@ position is never in a page before the answer."""
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -39,10 +40,16 @@ def _deck(request: HttpRequest, key: str) -> DeckView:
         raise Http404("No such deck.") from None
 
 
+def _number(raw: str | None, digits: int = 6) -> int | None:
+    """A non-negative integer written in at most ``digits`` ASCII digits; None for anything else ("²", "-1",
+    "1e9", a 5000-digit number)."""
+    return int(raw) if raw is not None and re.fullmatch(rf"[0-9]{{1,{digits}}}", raw) else None
+
+
 def _position(request: HttpRequest, count: int) -> int:
     """The 1-based card number in ``?n=`` (1 when missing or not a number), at most one past the end."""
-    raw = request.GET.get("n") or request.POST.get("n") or "1"
-    return max(1, min(int(raw) if raw.isdigit() and len(raw) < 7 else 1, count + 1))
+    number = _number(request.GET.get("n") or request.POST.get("n"))
+    return max(1, min(number or 1, count + 1))
 
 
 def _shown_stamp(now: datetime) -> str:
@@ -51,10 +58,10 @@ def _shown_stamp(now: datetime) -> str:
 
 def _shown_at(request: HttpRequest, now: datetime) -> datetime | None:
     """When the card was shown (the page's hidden stamp), if it is a plausible past moment."""
-    raw = request.POST.get("shown", "")
-    if not raw.isdigit() or len(raw) > 15:
+    stamp = _number(request.POST.get("shown"), digits=15)
+    if stamp is None:
         return None
-    shown = datetime.fromtimestamp(int(raw) / 1000, tz=UTC)
+    shown = datetime.fromtimestamp(stamp / 1000, tz=UTC)
     return shown if shown <= now else None
 
 
@@ -212,14 +219,14 @@ def learn(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
         if pending and pending.get("deck") == found.key and pending.get("card") == card.key:
             found_options = [found.card(k) for k in pending["options"]]
             options = [o for o in found_options if o is not None]
-            chosen = request.POST.get("choice", "")
+            chosen = _number(request.POST.get("choice"), digits=2)
             complete = len(options) == len(found_options)
-            if complete and chosen.isdigit() and int(chosen) < len(options):
-                picked = options[int(chosen)]
+            if complete and chosen is not None and chosen < len(options):
+                picked = options[chosen]
                 context.update(
                     answered=True,
                     options=options,
-                    chosen=int(chosen),
+                    chosen=chosen,
                     verdict="exact" if picked.key == card.key else "wrong",
                     picked=picked,
                 )
@@ -253,11 +260,12 @@ def test(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     raw = request.GET.get("count")
     if raw is None:
         return render(request, "flashcards/test.html", context)
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
+    wanted = _number(raw, digits=3)
+    if wanted is None or not 1 <= wanted <= most:
         context["error"] = f"Choose a number of cards from 1 to {most}."
         context["count_value"] = raw
         return render(request, "flashcards/test.html", context, status=400)
-    questions = quiz_questions(found.card_keys, int(raw), random.Random())
+    questions = quiz_questions(found.card_keys, wanted, random.Random())
     token = secrets.token_hex(8)
     request.session[TEST_KEY] = {
         "token": token,
@@ -288,9 +296,9 @@ def _test_result(request: HttpRequest, deck: DeckView, quiz: dict[str, Any]) -> 
             given = request.POST.get(field, "")
             verdict = answer_verdict(given, card.back)
         else:
-            raw = request.POST.get(field, "")
+            index = _number(request.POST.get(field), digits=2)
             options = question["options"]
-            picked = options[int(raw)] if raw.isdigit() and int(raw) < len(options) else None
+            picked = options[index] if index is not None and index < len(options) else None
             given = picked.back if picked else ""
             verdict = "exact" if picked is not None and picked.key == card.key else "wrong"
         review.append({**question, "given": given, "verdict": verdict, "right": verdict != "wrong"})
@@ -306,10 +314,10 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     if request.method == "POST":
         rating = _rating(request)
-        card_pk = request.POST.get("card", "")
+        card_pk = _number(request.POST.get("card"), digits=9)
         state = (
-            CardState.objects.filter(user=request.user, card_id=int(card_pk)).select_related("card").first()
-            if card_pk.isdigit() and len(card_pk) < 12
+            CardState.objects.filter(user=request.user, card_id=card_pk).select_related("card").first()
+            if card_pk is not None
             else None
         )
         if state is None:
