@@ -43,6 +43,20 @@ def integer(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def fraction(name: str, default: float) -> float:
+    """A number strictly between 0 and 1, such as 0.7."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if not 0.0 < value < 1.0:
+        raise ImproperlyConfigured(f"{name}={raw!r} must lie strictly between 0 and 1")
+    return value
+
+
 def strings(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -130,6 +130,8 @@ ADAPTEST_RETAKE_WINDOW_DAYS = env.integer("ADAPTEST_RETAKE_WINDOW_DAYS", 90, min
 ADAPTEST_PERCENTILE_MIN_TAKERS = env.integer("ADAPTEST_PERCENTILE_MIN_TAKERS", 30, minimum=1)
 # `adaptest calibrate` replaces an item's parameters (and ends its pretest) from this many responses on.
 ADAPTEST_CALIBRATION_MIN_RESPONSES = env.integer("ADAPTEST_CALIBRATION_MIN_RESPONSES", 100, minimum=1)
+# Practice gives the item whose predicted chance of success is nearest this (docs/practice.md).
+ADAPTEST_PRACTICE_TARGET = env.fraction("ADAPTEST_PRACTICE_TARGET", 0.7)
 
 # Abuse resistance (docs/configuration.md). Rates are "how many/period" with period s, m, h or d; each
 # refusal is a 429 with Retry-After. The JSON API: per user, high enough for any person or benchmark taker.

@@ -47,6 +47,12 @@ class SkillStudy:
     cards: tuple[PracticeCard, ...]
     cards_are_for_the_domain: bool
     practice_stems: tuple[str, ...] = ()
+    practice_item_ids: tuple[str, ...] = ()  # the same questions' item ids, for "Practise it"
+
+    @property
+    def practice_items(self) -> list[tuple[str, str]]:
+        """(item id, stem) of each practice question."""
+        return list(zip(self.practice_item_ids, self.practice_stems, strict=True))
 
 
 def skill_study(*, bank: Bank, skill_id: str) -> SkillStudy:
@@ -58,14 +64,14 @@ def skill_study(*, bank: Bank, skill_id: str) -> SkillStudy:
     own = [c for deck in decks for c in deck["cards"] if skill_id in c["skills"]]
     domain = [c for deck in decks if deck["domain"] == skill["domain"] for c in deck["cards"]]
     chosen = own or domain
+    practice = [v for v in practice_versions(bank=bank).select_related("item") if skill_id in v.parsed.skills]
     return SkillStudy(
         skill=skill,
         domain_title=bank.domain_titles().get(skill["domain"], skill["domain"]),
         cards=tuple(PracticeCard(c["front"], c["back"]) for c in chosen),
         cards_are_for_the_domain=not own and bool(domain),
-        practice_stems=tuple(
-            v.parsed.stem for v in practice_versions(bank=bank) if skill_id in v.parsed.skills
-        ),
+        practice_stems=tuple(v.parsed.stem for v in practice),
+        practice_item_ids=tuple(v.item.item_id for v in practice),
     )
 
 
