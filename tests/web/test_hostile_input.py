@@ -91,7 +91,7 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
             "token_id": [str(token.pk)],
             "uidb64": [urlsafe_base64_encode(force_bytes(ada.pk))],
             "token": [default_token_generator.make_token(ada)],
-            "key": ["deep-learning:deck-cnn", "deep-learning:deck-cnn:cnn-conv-operation", own_deck.key],
+            "key": ["deep-learning:deck-cnn", own_deck.key],  # a skill's part of a deck runs the same code
         },
         pairs={
             ("attempt_id", "position"): [
