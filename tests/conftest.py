@@ -107,8 +107,10 @@ def _cold_pool_cache():  # type: ignore[no-untyped-def]
     """Each test starts like a fresh server process: a pool cached by an earlier test was built inside a
     transaction that has since been rolled back (with the exposure counters it created)."""
     from adaptest.web.assessments.engine import forget_cached_pools
+    from adaptest.web.practice.services import forget_practice_pools
 
     forget_cached_pools()
+    forget_practice_pools()
 
 
 @pytest.fixture(autouse=True)

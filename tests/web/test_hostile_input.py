@@ -37,7 +37,8 @@ from adaptest.web.assessments import services
 from adaptest.web.assessments.models import Attempt, Response
 from adaptest.web.flashcards.selectors import deck_get
 from adaptest.web.flashcards.services import card_identify, personal_deck_import
-from adaptest.web.itembank.models import Assessment
+from adaptest.web.itembank.models import Assessment, Bank
+from adaptest.web.practice.services import practice_question_next, practice_start
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,8 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
         clients[role].force_login(user)
     bank, skill = shipped_bank.meta.id, shipped_bank.meta.skills[0].id
     own_deck = personal_deck_import(owner=ada, title="Mine", data=b"term\tdefinition\n", now=now)
+    practice = practice_start(user=ada, bank=Bank.objects.get(bank_id=bank), domain="cnn", now=now)
+    practised = practice_question_next(session=practice, now=now)
     return World(
         clients=clients,
         params={
@@ -92,6 +95,8 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
             "uidb64": [urlsafe_base64_encode(force_bytes(ada.pk))],
             "token": [default_token_generator.make_token(ada)],
             "key": ["deep-learning:deck-cnn", own_deck.key],  # a skill's part of a deck runs the same code
+            "session_id": [str(practice.pk)],
+            "question_id": [str(practised.pk)],
         },
         pairs={
             ("attempt_id", "position"): [
@@ -468,6 +473,12 @@ def _api(world: World, method: str, url: str, body: Any = None, raw: str | None 
     return client.post(url, data, content_type="application/json", headers=world.bearer)
 
 
+# A practice start needs one choice, and a practice answer suits any question as "I don't know yet" (the
+# question is then answered: later bodies get its stored result, and hostile ones are still refused).
+PRACTICE_BODIES: dict[str, list[Any]] = {
+    "/api/practice/sessions": [{"domain": "cnn"}],
+    "/api/practice/questions/{question_id}/answer": [{"answer": {"dont_know": True}}],
+}
 MARKER = "__HOSTILE__"
 HOSTILE_JSON: list[tuple[str, str, int | None]] = [
     # (what, JSON text, the status it must get; None: any 4xx)
@@ -495,6 +506,8 @@ def test_every_api_endpoint_refuses_hostile_paths_queries_and_bodies(world: Worl
         "position": "1",
         "key": deck.key,
         "card_id": str(card.pk),
+        "session_id": str(world.params["session_id"][0]),
+        "question_id": str(world.params["question_id"][0]),
     }
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -530,7 +543,11 @@ def test_every_api_endpoint_refuses_hostile_paths_queries_and_bodies(world: Worl
             if "requestBody" not in operation:
                 continue
             schema = operation["requestBody"]["content"]["application/json"]["schema"]
-            bodies: list[Any] = _answer_bodies(world) if "answers" in path else _examples(document, schema)
+            bodies: list[Any] = (
+                _answer_bodies(world)
+                if "answers" in path
+                else PRACTICE_BODIES.get(path) or _examples(document, schema)
+            )
             for body in bodies:
                 assert _api(world, method, base_url, body).status_code < 400, (path, body)  # valid as it is
                 for leaf, original in _leaves(body):

@@ -59,11 +59,6 @@ def test_a_domain_gives_one_practice_question_at_a_time_graded_at_once(ada, bank
     assert _next(session) != question
 
 
-@pytest.fixture(autouse=True)
-def _fresh_pools():  # type: ignore[no-untyped-def]
-    services.forget_practice_pools()  # pools cached by an earlier test were built in a rolled-back state
-
-
 def test_asking_again_for_the_waiting_question_and_answering_twice_count_once(ada, bank) -> None:  # type: ignore[no-untyped-def]
     question = _next(_start(ada, bank, domain="foundations"))
     first = services.practice_answer_submit(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from adaptest.web.practice.models import PracticeQuestion, PracticeResponse
-from adaptest.web.practice.services import forget_practice_pools
 from tests.conftest import PASSWORD
 from tests.web.exam import wrong_answer
 from tests.web.test_accessibility import Scanner
@@ -17,7 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_new_user_practises_ten_cnn_questions_and_sees_right_or_wrong_at_once_each_time(
     tab, live_server
 ) -> None:  # type: ignore[no-untyped-def]
-    forget_practice_pools()  # the bank was synced again for this transactional test
     page = tab
     page.goto(live_server.url)
     page.get_by_role("link", name="Sign up").click()
