@@ -40,6 +40,11 @@ OPENAPI_OPERATIONS = [
     ("/api/cards/decks/{key}/cards", "get", "card_deck_cards"),
     ("/api/cards/due", "get", "card_due_list"),
     ("/api/cards/{card_id}/review", "post", "card_review"),
+    ("/api/practice/questions/{question_id}/answer", "post", "practice_answer"),
+    ("/api/practice/questions/{question_id}/figure", "get", "practice_figure"),
+    ("/api/practice/sessions", "post", "practice_start"),
+    ("/api/practice/sessions/{session_id}/item", "get", "practice_item"),
+    ("/api/practice/stats", "get", "practice_stats"),
 ]
 
 
