@@ -30,8 +30,10 @@ from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.assessments.selectors import AttemptResult, QuestionPage, ReviewEntry, SkillFeedback
 from adaptest.web.core.http import ApiRequest, figure_response
 from adaptest.web.core.throttling import ApiRateLimit, describe_wait, retry_after
+from adaptest.web.flashcards.api import router as cards_router
 from adaptest.web.itembank.models import Assessment
 from adaptest.web.itembank.selectors import assessment_list_active
+from adaptest.web.practice.api import router as practice_router
 
 FINISHED = "This attempt is finished: its questions are closed; GET its result instead."
 RESULT_NOT_READY = (
@@ -283,6 +285,8 @@ def attempt_result(request: ApiRequest, attempt_id: s.AttemptId) -> s.ResultOut:
 
 api.add_router("/assessments", assessments)
 api.add_router("/attempts", attempts)
+api.add_router("/cards", cards_router)
+api.add_router("/practice", practice_router)
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
