@@ -19,17 +19,22 @@ $(STAMP): pyproject.toml
 run: install
 	PORT=$(PORT) $(BIN)/adaptest serve  # debug pages only with ADAPTEST_DEBUG=true make run
 
-# The suite runs twice: everything on SQLite, then every database-backed test again on PostgreSQL
+# The suite runs twice: everything on SQLite, and every database-backed test again on PostgreSQL
 # (ADAPTEST_TEST_POSTGRES_URL picks the server; without one reachable those tests skip, except in CI).
+# The two runs share nothing (an in-memory SQLite database; their own PostgreSQL test database), so they
+# run side by side, one per core; --output-sync prints each run's report whole when it ends. The `slow`
+# simulations (calibration from 500 takers, practice targeting for 300 learners) test numbers that do not
+# depend on the database, so they run once, on SQLite; every service they call is tested on both.
 POSTGRES_URL ?= $(or $(ADAPTEST_TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/test)
 
-test: lint test-sqlite test-postgres
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install
 	DATABASE_URL= $(BIN)/pytest -m "not postgres"
 
 test-postgres: install
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser" tests/web
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -m "not browser and not slow" tests/web
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
