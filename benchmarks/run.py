@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib
 import time
 
-BENCHMARKS = ("benchmarks.bench_cat", "benchmarks.bench_calibration", "benchmarks.bench_elo")
+BENCHMARKS = (
+    "benchmarks.bench_cat",
+    "benchmarks.bench_calibration",
+    "benchmarks.bench_elo",
+    "benchmarks.bench_fsrs",
+)
 
 
 def main() -> None:
