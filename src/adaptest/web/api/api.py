@@ -419,15 +419,5 @@ def _review_out(entry: ReviewEntry) -> s.ReviewEntryOut:
         answer_text=entry.answer_text,
         status=entry.status,
         score=entry.outcome.score if entry.response else 0.0,
-        feedback=[
-            s.FeedbackPartOut(
-                role=str(part.role),
-                heading=part.heading,
-                remarks=[
-                    s.RemarkOut(subject=r.subject, text=r.text, good=r.good, chosen=r.chosen, true=r.true)
-                    for r in part.remarks
-                ],
-            )
-            for part in entry.outcome.parts
-        ],
+        feedback=s.feedback_out(entry.outcome.parts),
     )

@@ -7,6 +7,7 @@ authors gave options and blocks, for the same reason the pages do: an authored i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -14,6 +15,7 @@ from ninja import Schema
 from ninja.params.functions import Path, Query
 from pydantic import Field, field_validator
 
+from adaptest.bank.outcome import FeedbackPart
 from adaptest.web.assessments.kinds import (  # noqa: F401 - the answer shapes, re-exported
     ADAPTERS,
     ChoicesAnswer,
@@ -233,6 +235,21 @@ class FeedbackPartOut(Schema):
     role: str
     heading: str
     remarks: list[RemarkOut]
+
+
+def feedback_out(parts: Iterable[FeedbackPart]) -> list[FeedbackPartOut]:
+    """The bank's feedback parts as the API sends them, in a review or after a practice answer."""
+    return [
+        FeedbackPartOut(
+            role=str(part.role),
+            heading=part.heading,
+            remarks=[
+                RemarkOut(subject=r.subject, text=r.text, good=r.good, chosen=r.chosen, true=r.true)
+                for r in part.remarks
+            ],
+        )
+        for part in parts
+    ]
 
 
 class ReviewEntryOut(Schema):

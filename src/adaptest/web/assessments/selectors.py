@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -165,18 +165,30 @@ class ReviewSection:
     lines: list[ReviewLine]
 
 
-@dataclass(frozen=True)
-class ReviewEntry:
-    slot: AttemptItem
+class StoredAnswer(Protocol):
+    """A stored answer of any kind of session: an assessment's Response or a practice response."""
+
+    dont_know: bool
+    answer: Any
+
+
+class AnswerFeedback:
+    """The feedback on one answer as the review shows it (``assessments/feedback.html``): the outcome's
+    parts labelled and ordered the way the question was shown, and what the kind adds beyond remarks.
+    Assessment reviews and practice feedback both are one; they say where the display seed comes from."""
+
     item: GradableItem
-    response: Response | None
+    response: StoredAnswer | None
     outcome: Outcome
-    answer_text: str
+
+    @property
+    def display_seed(self) -> int:
+        raise NotImplementedError
 
     @cached_property
     def _presentation(self) -> dict[str, Any]:
         """The question as this learner saw it (option order, grid labels)."""
-        return self.item.presentation(self.slot.display_seed)
+        return self.item.presentation(self.display_seed)
 
     @cached_property
     def sections(self) -> list[ReviewSection]:
@@ -208,6 +220,19 @@ class ReviewEntry:
         if self.outcome.correct:
             return "correct"
         return "partial" if self.outcome.score > 0 else "incorrect"
+
+
+@dataclass(frozen=True)
+class ReviewEntry(AnswerFeedback):
+    slot: AttemptItem
+    item: GradableItem
+    response: Response | None
+    outcome: Outcome
+    answer_text: str
+
+    @property
+    def display_seed(self) -> int:
+        return self.slot.display_seed
 
 
 @dataclass(frozen=True)

@@ -197,17 +197,7 @@ def practice_answer(
         seconds=response.seconds,
         rating=response.rating_after,
         replay=answer.replay,
-        feedback=[
-            s.FeedbackPartOut(
-                role=str(part.role),
-                heading=part.heading,
-                remarks=[
-                    s.RemarkOut(subject=r.subject, text=r.text, good=r.good, chosen=r.chosen, true=r.true)
-                    for r in part.remarks
-                ],
-            )
-            for part in answer.outcome.parts
-        ],
+        feedback=s.feedback_out(answer.outcome.parts),
     )
 
 

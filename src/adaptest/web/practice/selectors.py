@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from adaptest.bank import DONT_KNOW, GradableItem, Outcome, grade
-from adaptest.web.assessments.kinds import ADAPTERS, Fields, widget_context
-from adaptest.web.assessments.selectors import ReviewSection, ReviewStatus
+from adaptest.web.assessments.kinds import Fields, widget_context
+from adaptest.web.assessments.selectors import AnswerFeedback
 from adaptest.web.itembank.models import Bank
 from adaptest.web.practice.models import PracticeQuestion, PracticeRating, PracticeResponse, PracticeSession
 from adaptest.web.practice.services import PracticeAnswer
@@ -53,52 +52,24 @@ def practice_page(*, question: PracticeQuestion, fields: Fields | None = None) -
 
 
 @dataclass(frozen=True)
-class PracticeFeedback:
-    """What the learner sees at once after answering: the review's sections for their own answer.
-
-    The same attributes as ``assessments.selectors.ReviewEntry``, so the review's feedback markup
-    (``assessments/feedback.html``) serves both.
-    """
+class PracticeFeedback(AnswerFeedback):
+    """What the learner sees at once after answering: the review's sections for their own answer,
+    through the review's feedback markup (``assessments/feedback.html``)."""
 
     question: PracticeQuestion
     item: GradableItem
     response: PracticeResponse
     outcome: Outcome
 
-    @cached_property
-    def _presentation(self) -> dict[str, Any]:
-        return self.item.presentation(self.question.display_seed)
+    @property
+    def display_seed(self) -> int:
+        return self.question.display_seed
 
     @property
     def answer_text(self) -> str:
         if self.response.dont_know:
             return "I don't know yet"
         return self.item.describe_answer(self.response.answer)
-
-    @cached_property
-    def sections(self) -> list[ReviewSection]:
-        kind = ADAPTERS[self.item.kind]
-        return [
-            ReviewSection(part, kind.review_lines(self.item, self._presentation, part))
-            for part in self.outcome.parts
-        ]
-
-    @cached_property
-    def extras(self) -> dict[str, Any]:
-        answer = None if self.response.dont_know else self.response.answer
-        return ADAPTERS[self.item.kind].review_extras(self.item, self._presentation, answer)
-
-    @property
-    def states_answer_apart(self) -> bool:
-        return not ADAPTERS[self.item.kind].review_lists_options or self.response.dont_know
-
-    @property
-    def status(self) -> ReviewStatus:
-        if self.response.dont_know:
-            return "dont_know"
-        if self.outcome.correct:
-            return "correct"
-        return "partial" if self.outcome.score > 0 else "incorrect"
 
 
 def practice_feedback(*, answer: PracticeAnswer) -> PracticeFeedback:
