@@ -353,3 +353,12 @@ def test_the_practice_api_refuses_bad_choices_and_answers_and_hides_others_quest
         == 404
     )
     assert not PracticeResponse.objects.filter(question=others).exists()
+
+
+def test_the_practice_stats_refuse_a_misspelt_or_unknown_bank_instead_of_answering_for_another(
+    ada_api, bank
+) -> None:  # type: ignore[no-untyped-def]
+    misspelt = ada_api.get("/practice/stats", bnak="deep-learning")
+    assert misspelt.status_code == 422 and misspelt.json()["detail"] == "Unknown query parameter(s): bnak."
+    assert ada_api.get("/practice/stats", bank="no-such-bank").status_code == 404
+    assert ada_api.get("/practice/stats", bank="deep-learning").status_code == 200

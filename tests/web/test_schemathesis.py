@@ -40,6 +40,7 @@ from adaptest.web.assessments import services
 from adaptest.web.flashcards import selectors as card_selectors
 from adaptest.web.flashcards import services as card_services
 from adaptest.web.itembank.models import Assessment
+from adaptest.web.practice.services import practice_question_next, practice_start
 
 pytestmark = pytest.mark.django_db
 
@@ -101,12 +102,16 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(ada, shipped_bank, 
     auth = {"Authorization": f"Bearer {token}"}
     deck = card_selectors.deck_get(user=ada, key="deep-learning:deck-cnn")
     card = next(iter(card_services.card_identify(deck=deck).values()))
+    practice = practice_start(user=ada, bank=assessment.bank, domain="cnn", now=now)
+    question = practice_question_next(session=practice, now=now)
     real = {
         "slug": assessment.slug,
         "attempt_id": attempt.pk,
         "position": 1,
         "key": deck.key,
         "card_id": card.pk,
+        "session_id": practice.pk,
+        "question_id": question.pk,
     }
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app, headers=auth)

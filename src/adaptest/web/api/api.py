@@ -6,24 +6,23 @@ Domain errors become HTTP responses in one place (``_register_error_handlers``).
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, get_type_hints
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import NinjaAPI, Router, Status, Swagger
-from ninja.constants import NOT_SET
+from ninja import NinjaAPI, Status, Swagger
 from ninja.errors import Throttled
 from ninja.operation import Operation
 
 from adaptest.bank import DONT_KNOW, AnswerError, GradableItem
 from adaptest.web.api import schemas as s
 from adaptest.web.api.auth import PersonalToken
+from adaptest.web.api.routing import AdaptestRouter
 from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.kinds import adapter
 from adaptest.web.assessments.models import Attempt, AttemptItem
@@ -66,45 +65,6 @@ ERRORS: dict[int | str, Any] = {404: s.ErrorOut, 409: s.ConflictOut}
 """An operation that the rules can refuse (409) as well as not find (404)."""
 NOT_FOUND: dict[int | str, Any] = {404: s.ErrorOut}
 """An operation that can only not find what it names: it never refuses."""
-
-ANY_REQUEST: dict[int, Any] = {400: s.ErrorOut, 401: s.ErrorOut, 429: s.ThrottledOut}
-"""What any request can be answered: unstorable text (core.middleware), no valid token, too many requests."""
-
-
-def declared_responses(path: str, view_func: Callable[..., Any], response: Any) -> dict[int | str, Any]:
-    """An operation's responses as the OpenAPI document states them: its own, and the errors it can meet.
-
-    Besides ``ANY_REQUEST``: a path naming something (``{slug}``, ``{attempt_id}``) can be 404, and a
-    parameter or body that must be parsed (anything but plain text) can be 422. Domain refusals (403,
-    409) are each operation's own, declared where it is.
-    """
-    declared: dict[int | str, Any] = dict(response) if isinstance(response, dict) else {200: response}
-    hints = get_type_hints(view_func)
-    parsed = [name for name in inspect.signature(view_func).parameters if name != "request"]
-    if "{" in path:
-        declared.setdefault(404, s.ErrorOut)
-    if any(hints.get(name) is not str for name in parsed):
-        declared.setdefault(422, s.ValidationErrorOut)
-    for status, schema in ANY_REQUEST.items():
-        declared.setdefault(status, schema)
-    return declared
-
-
-class AdaptestRouter(Router):
-    """A router whose every operation declares the errors it can give (``declared_responses``)."""
-
-    def add_api_operation(
-        self,
-        path: str,
-        methods: list[str],
-        view_func: Callable[..., Any],
-        *,
-        response: Any = NOT_SET,
-        **kw: Any,
-    ) -> None:
-        response = declared_responses(path, view_func, response)
-        super().add_api_operation(path, methods, view_func, response=response, **kw)
-
 
 assessments = AdaptestRouter(tags=["assessments"])
 attempts = AdaptestRouter(tags=["attempts"])

@@ -8,15 +8,16 @@ not exist.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Schema
 from ninja.params.functions import Path
 from pydantic import Field
 
 from adaptest.web.api import schemas as s
+from adaptest.web.api.routing import AdaptestRouter
 from adaptest.web.assessments.kinds import StrictInput
 from adaptest.web.core.http import ApiRequest
 from adaptest.web.core.middleware import MAX_ID
@@ -24,7 +25,7 @@ from adaptest.web.flashcards import selectors, services
 from adaptest.web.flashcards.models import Card, CardState, Review
 from adaptest.web.flashcards.selectors import DeckNotFound
 
-router = Router(tags=["cards"])
+router = AdaptestRouter(tags=["cards"])
 
 CardId = Annotated[
     int, Path(ge=1, le=MAX_ID, description="a card's id (from a deck's cards or the due list)")
@@ -39,14 +40,6 @@ DeckKey = Annotated[
 DUE_LIMIT = 100
 StateName = Literal["learning", "review", "relearning"]
 STATES: dict[int, StateName] = {1: "learning", 2: "review", 3: "relearning"}
-
-
-def _errors(ok: Any, *codes: int) -> dict[int, Any]:
-    """The responses an operation declares: its own, and the errors any request can meet."""
-    declared: dict[int, Any] = {200: ok, 400: s.ErrorOut, 401: s.ErrorOut, 429: s.ThrottledOut}
-    for code in codes:
-        declared[code] = s.ValidationErrorOut if code == 422 else s.ErrorOut
-    return declared
 
 
 class DeckOut(Schema):
@@ -92,7 +85,7 @@ class ReviewOut(Schema):
     difficulty: float | None = Field(description="FSRS difficulty, 1 to 10")
 
 
-@router.get("/decks", response=_errors(list[DeckOut]), url_name="card_deck_list")
+@router.get("/decks", response=list[DeckOut], url_name="card_deck_list")
 def card_deck_list(request: ApiRequest) -> list[DeckOut]:
     """The shipped decks, by domain, then your own decks."""
     index = selectors.deck_index(user=request.auth)
@@ -108,7 +101,9 @@ def card_deck_list(request: ApiRequest) -> list[DeckOut]:
     return shipped + mine
 
 
-@router.get("/decks/{key}/cards", response=_errors(list[CardOut], 404, 422), url_name="card_deck_cards")
+@router.get(
+    "/decks/{key}/cards", response={200: list[CardOut], 422: s.ValidationErrorOut}, url_name="card_deck_cards"
+)
 def card_deck_cards(request: ApiRequest, key: DeckKey) -> list[CardOut]:
     """A deck's cards, with their ids (to rate them) and when each is due for you."""
     try:
@@ -134,7 +129,7 @@ def card_deck_cards(request: ApiRequest, key: DeckKey) -> list[CardOut]:
     ]
 
 
-@router.get("/due", response=_errors(list[DueCardOut]), url_name="card_due_list")
+@router.get("/due", response=list[DueCardOut], url_name="card_due_list")
 def card_due_list(request: ApiRequest) -> list[DueCardOut]:
     """Your cards due now, the most overdue first: at most 100 (rate them and ask again for more)."""
     due = selectors.due_cards(user=request.auth, now=timezone.now(), limit=DUE_LIMIT)
@@ -152,7 +147,7 @@ def card_due_list(request: ApiRequest) -> list[DueCardOut]:
     ]
 
 
-@router.post("/{card_id}/review", response=_errors(ReviewOut, 404, 422), url_name="card_review")
+@router.post("/{card_id}/review", response=ReviewOut, url_name="card_review")
 def card_review(request: ApiRequest, card_id: CardId, payload: ReviewIn) -> ReviewOut:
     """Rate a card: FSRS schedules its next review from the rating and your desired retention."""
     card = Card.objects.filter(pk=card_id).select_related("personal_deck", "bank").first()

@@ -14,13 +14,14 @@ from typing import Annotated, Any, Literal
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 from ninja.errors import HttpError
 from ninja.params.functions import Path
 from pydantic import Field
 
 from adaptest.bank import DONT_KNOW, AnswerError, GradableItem
 from adaptest.web.api import schemas as s
+from adaptest.web.api.routing import AdaptestRouter, refuse_unknown_query
 from adaptest.web.assessments.kinds import StrictInput, adapter
 from adaptest.web.core.http import ApiRequest, figure_response
 from adaptest.web.core.middleware import MAX_ID
@@ -28,7 +29,7 @@ from adaptest.web.itembank.models import Bank
 from adaptest.web.practice import selectors, services
 from adaptest.web.practice.models import PracticeQuestion, PracticeSession
 
-router = Router(tags=["practice"])
+router = AdaptestRouter(tags=["practice"])
 
 SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="a practice session's id")]
 QuestionId = Annotated[int, Path(ge=1, le=MAX_ID, description="a practice question's id")]
@@ -215,9 +216,12 @@ def practice_figure(request: ApiRequest, question_id: QuestionId) -> HttpRespons
     return figure_response(question.item_version.figure_svg)
 
 
-@router.get("/stats", response=list[DomainPracticeOut], url_name="practice_stats")
+@router.get(
+    "/stats", response={200: list[DomainPracticeOut], 404: s.ErrorOut}, url_name="practice_stats"
+)  # 404: an unknown bank
 def practice_stats(request: ApiRequest, bank: str | None = None) -> list[DomainPracticeOut]:
     """Per domain: your practice rating now and over time, and the questions practised per skill."""
+    refuse_unknown_query(request, "bank")
     progress = selectors.practice_progress(user=request.auth, bank=_bank(bank))
     return [
         DomainPracticeOut(
