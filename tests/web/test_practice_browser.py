@@ -60,6 +60,10 @@ def test_a_new_user_practises_ten_cnn_questions_and_sees_right_or_wrong_at_once_
     assert [r.dont_know for r in responses].count(True) == 1
     page.get_by_role("link", name="Stop practising").click()
     assert page.get_by_text("after 10 answers").is_visible()
+    dots = page.locator(".score-row .point")  # the rating over time: one dot per counted answer, visible
+    assert dots.count() >= 9
+    colours = dots.evaluate_all("ds => ds.map(d => getComputedStyle(d).backgroundColor)")
+    assert "rgba(0, 0, 0, 0)" not in colours, colours
     axe.scan("practice home with progress")
     for width in (390, 320):
         page.set_viewport_size({"width": width, "height": 800})
