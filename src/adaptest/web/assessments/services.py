@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max
 
-from adaptest.bank import DONT_KNOW, AnswerError, GradableItem, grade
+from adaptest.bank import DONT_KNOW, AnswerError, GradableItem, Outcome, grade
 from adaptest.psychometrics import SessionState
 from adaptest.web.accounts.models import Accommodation
 from adaptest.web.assessments import engine
@@ -368,17 +368,25 @@ def _refusal(attempt: Attempt, slots: list[AttemptItem], now: datetime) -> str |
     return None
 
 
-def _store(
-    attempt: Attempt, slots: list[AttemptItem], slot: AttemptItem, read: AnswerReader, now: datetime
-) -> SaveResult:
-    """Grade once and store; in an adaptive attempt also give the next question or finish."""
-    item = slot.item_version.parsed
-    raw = read(item, item.presentation(slot.display_seed))
+def answer_grade(*, item: GradableItem, seed: int, read: AnswerReader) -> tuple[Any, bool, Outcome]:
+    """Read an answer against the question as it was shown (``seed``), parse it and grade it once: the
+    canonical answer (None after "I don't know yet"), whether it was "I don't know yet", and the outcome.
+    Every kind of session answers through here; NothingEntered when nothing was entered."""
+    raw = read(item, item.presentation(seed))
     if raw is None:
         raise NothingEntered(NOTHING_ENTERED)
     dont_know = raw is DONT_KNOW
     stored = None if dont_know else item.parse_answer(raw)
-    outcome = grade(item, DONT_KNOW if dont_know else stored)
+    return stored, dont_know, grade(item, DONT_KNOW if dont_know else stored)
+
+
+def _store(
+    attempt: Attempt, slots: list[AttemptItem], slot: AttemptItem, read: AnswerReader, now: datetime
+) -> SaveResult:
+    """Grade once and store; in an adaptive attempt also give the next question or finish."""
+    stored, dont_know, outcome = answer_grade(
+        item=slot.item_version.parsed, seed=slot.display_seed, read=read
+    )
     response = slot.stored_response
     if response is not None and response.answer == stored and response.dont_know == dont_know:
         return SaveResult(response, False, attempt, tuple(slots))

@@ -27,7 +27,7 @@ from adaptest.bank.generators import VALIDATION_SEEDS
 from adaptest.psychometrics.practice import Candidate, ItemRating, LearnerRating, practice_pick, practice_step
 from adaptest.web.assessments.models import Attempt
 from adaptest.web.assessments.selectors import attempt_result
-from adaptest.web.assessments.services import NOTHING_ENTERED, AnswerReader, NothingEntered
+from adaptest.web.assessments.services import AnswerReader, answer_grade
 from adaptest.web.itembank.models import PRACTICE_USES, Bank, ItemParameters, ItemVersion, Use
 from adaptest.web.practice.families import family_generator, variant_hash
 from adaptest.web.practice.models import (
@@ -417,12 +417,7 @@ def practice_answer_submit(
         if existing is not None:
             return PracticeAnswer(question, existing, _regrade(question, existing), replay=True)
         item = question.item_version.parsed
-        raw = read(item, item.presentation(question.display_seed))
-        if raw is None:
-            raise NothingEntered(NOTHING_ENTERED)
-        dont_know = raw is DONT_KNOW
-        stored = None if dont_know else item.parse_answer(raw)
-        outcome = grade(item, DONT_KNOW if dont_know else stored)
+        stored, dont_know, outcome = answer_grade(item=item, seed=question.display_seed, read=read)
         rating = _rate(question, outcome.correct, now)
         response = PracticeResponse.objects.create(
             question=question,
