@@ -354,3 +354,74 @@ def test_staff_see_reviews_decks_and_settings_in_the_admin(client, ben, ada, shi
         assert client.get(f"/admin/flashcards/{model}/").status_code == 200, model
     review = Review.objects.get()
     assert client.get(f"/admin/flashcards/review/{review.pk}/change/").status_code == 200
+
+
+# --- FSRS parameters of one's own ------------------------------------------------------------------------
+
+
+def test_fitting_parameters_waits_for_512_reviews_and_says_how_many_there_are(client_ada, ada) -> None:  # type: ignore[no-untyped-def]
+    _, card = _first_card(ada)
+    services.card_review(user=ada, card=card, rating=3, now=datetime.now(UTC), mode="flip")
+    page = client_ada.post(reverse("cards_settings"), {"action": "fit"}, follow=True).content.decode()
+    assert f"fitted after {services.FIT_AFTER} reviews; you have 1 so far" in page
+    assert StudySettings.objects.filter(user=ada, parameters__isnull=False).count() == 0
+
+
+def _review_history(user, count: int, seed: int = 5) -> None:  # type: ignore[no-untyped-def]
+    """``count`` reviews of the CNN deck's cards over months, by a learner who forgets faster than FSRS's
+    defaults expect (recall with probability R², R the default retrievability), stored as real rows."""
+    rng = random.Random(seed)
+    deck = _deck(user)
+    cards = list(services.card_identify(deck=deck).values())
+    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    memory = {card.pk: fsrs.Card(card_id=card.pk, due=start) for card in cards}
+    rows = []
+    while len(rows) < count:
+        card = min(cards, key=lambda c: memory[c.pk].due)
+        state = memory[card.pk]
+        at = state.due
+        recalled = rng.random() < scheduler.get_card_retrievability(state, at) ** 2
+        rating = rng.choice((3, 3, 4, 2)) if recalled else 1
+        state, _ = scheduler.review_card(state, fsrs.Rating(rating), review_datetime=at)
+        memory[card.pk] = state
+        rows.append(
+            Review(
+                user=user,
+                card=card,
+                rating=rating,
+                reviewed_at=at,
+                duration_ms=rng.randint(2000, 9000),
+                mode="review",
+                state_after=state.to_dict(),
+                due_after=state.due,
+            )
+        )
+    Review.objects.bulk_create(rows)
+
+
+def test_after_1000_reviews_a_learner_gets_parameters_of_their_own_and_reviews_use_them(
+    client_ada, ada
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.content.test_generators import _torch_or_skip
+
+    _torch_or_skip()  # fsrs's optimiser needs PyTorch; CI installs it (ADAPTEST_REQUIRE_TORCH)
+    _review_history(ada, 1000)
+    page = client_ada.post(reverse("cards_settings"), {"action": "fit"}, follow=True).content.decode()
+    assert "Fitted: your next reviews are scheduled with parameters of your own." in page
+    assert "parameters fitted to your own 1000 reviews" in page
+    fitted = StudySettings.objects.get(user=ada).parameters
+    assert len(fitted) == len(fsrs.scheduler.DEFAULT_PARAMETERS) and fitted != list(
+        fsrs.scheduler.DEFAULT_PARAMETERS
+    )
+
+    _, card = _first_card(ada)
+    now = datetime(2027, 1, 4, 9, tzinfo=UTC)
+    assert not CardState.objects.filter(user=ada, card=card).exists()  # the history holds reviews only
+    before = fsrs.Card(card_id=card.pk, due=now)
+    result = services.card_review(user=ada, card=card, rating=3, now=now, mode="flip")
+    expected, _ = fsrs.Scheduler(parameters=fitted).review_card(before, fsrs.Rating.Good, review_datetime=now)
+    default, _ = fsrs.Scheduler().review_card(before, fsrs.Rating.Good, review_datetime=now)
+    memory = (result.state.fsrs["stability"], result.state.fsrs["difficulty"])  # neither is fuzzed
+    assert memory == pytest.approx((expected.stability, expected.difficulty))
+    assert (expected.stability, expected.difficulty) != pytest.approx((default.stability, default.difficulty))

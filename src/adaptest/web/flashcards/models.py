@@ -150,6 +150,15 @@ class StudySettings(models.Model):
         validators=[MinValueValidator(RETENTION_RANGE[0]), MaxValueValidator(RETENTION_RANGE[1])],
         help_text="the chance of recall on the due date that FSRS schedules for",
     )
+    parameters = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="FSRS-6 parameters fitted to this learner's reviews; none: the defaults",
+    )
+    parameters_reviews = models.PositiveIntegerField(
+        null=True, blank=True, help_text="reviews they were fitted to"
+    )
+    parameters_fitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -7,6 +7,7 @@ DeckNotFound, as for a deck that does not exist, so ids cannot be probed).
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -240,6 +241,17 @@ def scheduled_keys(*, user: User, deck: DeckView) -> set[str]:
 def desired_retention(*, user: User) -> float:
     found = StudySettings.objects.filter(user=user).values_list("desired_retention", flat=True).first()
     return DEFAULT_RETENTION if found is None else found
+
+
+def study_settings(*, user: User) -> StudySettings:
+    """The learner's scheduler settings (unsaved defaults when they never changed any)."""
+    return StudySettings.objects.filter(user=user).first() or StudySettings(user=user)
+
+
+def parameters_fit_available() -> bool:
+    """Whether this server can fit FSRS parameters: fsrs's optimiser needs torch, pandas and tqdm
+    (``pip install 'adaptest[optimizer]'``), which a plain install leaves out."""
+    return all(importlib.util.find_spec(name) is not None for name in ("torch", "pandas", "tqdm"))
 
 
 def review_count(*, user: User) -> int:

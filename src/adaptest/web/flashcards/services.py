@@ -1,8 +1,8 @@
 """Writes for flashcards: card identities, FSRS reviews, scheduling a deck, settings, imports.
 
-Scheduling is FSRS-6 from the ``fsrs`` package with its default parameters (docs/flashcards.md says why
-they are not optimised per user here) and each learner's desired retention. Every function takes the
-clock as ``now``.
+Scheduling is FSRS-6 from the ``fsrs`` package with each learner's desired retention, and with parameters
+fitted to their own reviews once they have enough and ask for it (``study_parameters_fit``), else the
+defaults. Every function takes the clock as ``now``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from adaptest.web.flashcards.models import (
     Review,
     StudySettings,
 )
-from adaptest.web.flashcards.selectors import DeckView, desired_retention
+from adaptest.web.flashcards.selectors import DeckView, parameters_fit_available, study_settings
 
 #: A rating's duration longer than this is not a duration (a tab left open overnight): stored as unknown.
 MAX_DURATION_MS = 60 * 60 * 1000
@@ -34,10 +34,47 @@ class FlashcardError(Exception):
     """A request the rules refuse; the message is shown as it is."""
 
 
-def scheduler_for(*, retention: float) -> fsrs.Scheduler:
-    """FSRS-6 with its default parameters, learning steps 1 and 10 minutes, relearning 10 minutes, and
-    interval fuzzing (as Anki does), for this desired retention."""
+FIT_AFTER = 512
+"""Reviews before FSRS parameters are fitted to a learner: fsrs's optimiser trains in mini-batches of 512
+reviews and returns the defaults below one."""
+
+
+def scheduler_for(*, retention: float, parameters: list[float] | None = None) -> fsrs.Scheduler:
+    """FSRS-6 with the learner's fitted parameters (or the defaults), learning steps 1 and 10 minutes,
+    relearning 10 minutes, and interval fuzzing (as Anki does), for this desired retention."""
+    if parameters:
+        return fsrs.Scheduler(parameters=parameters, desired_retention=retention)
     return fsrs.Scheduler(desired_retention=retention)
+
+
+def study_parameters_fit(*, user: User, now: datetime) -> StudySettings:
+    """Fit FSRS-6's parameters to the learner's own reviews with fsrs's optimiser; from then on their
+    reviews are scheduled with them. Raises FlashcardError below ``FIT_AFTER`` reviews or when the
+    optimiser is not installed on this server."""
+    reviews = list(
+        Review.objects.filter(user=user)
+        .order_by("reviewed_at", "pk")
+        .values_list("card_id", "rating", "reviewed_at", "duration_ms")
+    )
+    if len(reviews) < FIT_AFTER:
+        raise FlashcardError(
+            f"Your own parameters can be fitted after {FIT_AFTER} reviews; you have {len(reviews)} so far."
+        )
+    if not parameters_fit_available():
+        raise FlashcardError(
+            "This server cannot fit parameters: its administrator can install them with "
+            "pip install 'adaptest[optimizer]'. Your reviews keep FSRS's default parameters."
+        )
+    logs = [
+        fsrs.ReviewLog(card_id=card, rating=fsrs.Rating(rating), review_datetime=_utc(at), review_duration=ms)
+        for card, rating, at, ms in reviews
+    ]
+    fitted = [float(p) for p in fsrs.Optimizer(logs).compute_optimal_parameters()]
+    settings, _ = StudySettings.objects.update_or_create(
+        user=user,
+        defaults={"parameters": fitted, "parameters_reviews": len(reviews), "parameters_fitted_at": now},
+    )
+    return settings
 
 
 def card_identify(*, deck: DeckView) -> dict[str, Card]:
@@ -93,7 +130,8 @@ def card_review(
     if replayed and Review.objects.filter(user=user, card=card, reviewed_at__gte=shown_at).exists():
         return ReviewResult(state, None, replay=True)
     memory = fsrs.Card.from_dict(state.fsrs)
-    scheduler = scheduler_for(retention=desired_retention(user=user))
+    settings = study_settings(user=user)
+    scheduler = scheduler_for(retention=settings.desired_retention, parameters=settings.parameters)
     duration = duration_ms
     if shown_at is not None:
         duration = int((now - shown_at).total_seconds() * 1000)

@@ -406,6 +406,14 @@ def export_csv(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def study_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("action") == "fit":
+        try:
+            services.study_parameters_fit(user=request.user, now=timezone.now())
+        except services.FlashcardError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, "Fitted: your next reviews are scheduled with parameters of your own.")
+        return redirect("cards_settings")
     current = selectors.desired_retention(user=request.user)
     form = StudySettingsForm(request.POST or None, initial={"desired_retention": current})
     if request.method == "POST" and form.is_valid():
@@ -418,5 +426,8 @@ def study_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "reviews": selectors.review_count(user=request.user),
         "range": RETENTION_RANGE,
+        "settings": selectors.study_settings(user=request.user),
+        "fit_after": services.FIT_AFTER,
+        "fit_available": selectors.parameters_fit_available(),
     }
     return render(request, "flashcards/settings.html", context, status=400 if form.errors else 200)
