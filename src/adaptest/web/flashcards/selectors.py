@@ -238,6 +238,13 @@ def scheduled_keys(*, user: User, deck: DeckView) -> set[str]:
     return {k for k in states.values_list("card__card_key", flat=True) if k in wanted}
 
 
+def card_state_get(*, user: User, card_id: int | None) -> CardState | None:
+    """A card in the user's reviews (with the card), or None when it is not in them."""
+    if card_id is None:
+        return None
+    return CardState.objects.filter(user=user, card_id=card_id).select_related("card").first()
+
+
 def desired_retention(*, user: User) -> float:
     found = StudySettings.objects.filter(user=user).values_list("desired_retention", flat=True).first()
     return DEFAULT_RETENTION if found is None else found

@@ -23,7 +23,7 @@ from adaptest.web.core.markdown import render_markdown
 from adaptest.web.flashcards import selectors, services
 from adaptest.web.flashcards.forms import ImportForm, StudySettingsForm
 from adaptest.web.flashcards.interop import ExportCard, ImportRefused, LineProblem, apkg_export, csv_export
-from adaptest.web.flashcards.models import RETENTION_RANGE, CardState, Rating, Review
+from adaptest.web.flashcards.models import RETENTION_RANGE, Rating, Review
 from adaptest.web.flashcards.selectors import CardView, DeckNotFound, DeckView
 from adaptest.web.flashcards.study import answer_verdict, choice_options, quiz_questions
 
@@ -144,11 +144,7 @@ def flip(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             mode=Review.Mode.FLIP,
             shown_at=_shown_at(request, now),
         )
-        if not result.replay:
-            messages.success(
-                request,
-                f"Rated {Rating(rating).label}: next review {_when(result.state.due, now)}.",
-            )
+        _say_when_next(request, result, rating, now)
         return redirect(_flip_url(found, position + 1, back_first))
     card = found.cards[position - 1] if position <= count else None
     context = {
@@ -169,6 +165,14 @@ def flip(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 def _flip_url(deck: DeckView, position: int, back_first: bool) -> str:
     url = reverse("cards_flip", args=[deck.key]) + f"?n={position}"
     return url + ("&side=back" if back_first else "")
+
+
+def _say_when_next(request: HttpRequest, result: services.ReviewResult, rating: int, now: datetime) -> None:
+    """Tell the learner when the card they just rated comes back (a replayed rating says nothing)."""
+    if not result.replay:
+        messages.success(
+            request, f"Rated {Rating(rating).label}: next review {_when(result.state.due, now)}."
+        )
 
 
 def _when(due: datetime, now: datetime) -> str:
@@ -315,11 +319,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         rating = _rating(request)
         card_pk = _number(request.POST.get("card"), digits=9)
-        state = (
-            CardState.objects.filter(user=request.user, card_id=card_pk).select_related("card").first()
-            if card_pk is not None
-            else None
-        )
+        state = selectors.card_state_get(user=request.user, card_id=card_pk)
         if state is None:
             raise Http404("That card is not in your reviews.")
         if rating is None:
@@ -333,10 +333,7 @@ def review(request: AuthenticatedHttpRequest) -> HttpResponse:
             mode=Review.Mode.REVIEW,
             shown_at=_shown_at(request, now),
         )
-        if not result.replay:
-            messages.success(
-                request, f"Rated {Rating(rating).label}: next review {_when(result.state.due, now)}."
-            )
+        _say_when_next(request, result, rating, now)
         return redirect("cards_review")
     due = selectors.due_cards(user=request.user, now=now)
     context: dict[str, Any] = {

@@ -107,11 +107,10 @@ class DomainPracticeOut(Schema):
 
 
 def _bank(key: str | None) -> Bank:
-    banks = Bank.objects.order_by("pk")
-    bank = banks.filter(bank_id=key).first() if key else banks.first()
-    if bank is None:
-        raise Http404("No bank.")
-    return bank
+    try:
+        return selectors.practice_bank(bank_id=key)
+    except Bank.DoesNotExist:
+        raise Http404("No bank.") from None
 
 
 @router.post("/sessions", response={201: PracticeSessionOut, 409: s.ErrorOut}, url_name="practice_start")

@@ -17,6 +17,15 @@ from adaptest.web.practice.models import PracticeQuestion, PracticeRating, Pract
 from adaptest.web.practice.services import PracticeAnswer
 
 
+def practice_bank(*, bank_id: str | None) -> Bank:
+    """The bank to practise: the one named, or the first when none is; Bank.DoesNotExist otherwise."""
+    banks = Bank.objects.order_by("pk")
+    bank = banks.filter(bank_id=bank_id).first() if bank_id else banks.first()
+    if bank is None:
+        raise Bank.DoesNotExist(bank_id)
+    return bank
+
+
 def practice_session_get(*, user: User, session_id: int) -> PracticeSession:
     """The user's own session; anyone else's raises PracticeSession.DoesNotExist (a 404, not a 403)."""
     return PracticeSession.objects.select_related("bank").get(pk=session_id, user=user)
