@@ -57,6 +57,18 @@ def test_an_item_file_may_not_take_a_generator_familys_id(bank: Path) -> None:
     assert any(f": {family_id}: a generator family has the id of an item file" in p for p in problems)
 
 
+def test_a_family_serves_both_pools_or_practice_only_and_nothing_else(bank: Path) -> None:
+    shipped = load_bank(DEEP_LEARNING_BANK).families
+    practice_only = next(f for f in shipped.values() if f.use == "practice")
+    assert practice_only.generate(3).use == "practice"  # its variants say so too
+    module = (bank / "generators" / "linear_layers.py").read_text()
+    (bank / "generators" / "linear_layers.py").write_text(
+        module.replace('difficulty="easy",', 'difficulty="easy",\n        use="secure",')
+    )
+    problems = _problems(bank)
+    assert any("gen-linear-params: use must be one of both, practice, not 'secure'" in p for p in problems)
+
+
 def test_decks_are_checked_for_unknown_skills_and_duplicate_cards(bank: Path) -> None:
     _write(
         bank / "decks" / "zz-test.yaml",

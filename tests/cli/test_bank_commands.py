@@ -149,6 +149,9 @@ def test_stats_count_both_pools_per_domain_and_per_skill() -> None:
         mine = [item for item in bank.items.values() if item.domain == domain]
         assert count["practice"] == sum(item.use == "practice" for item in mine)
         assert count["secure"] + count["practice"] == stats["items_by_domain"][domain]
+        families = [family for family in bank.families.values() if family.domain == domain]
+        assert count["families"] == sum(family.use == "both" for family in families)
+        assert count["practice_families"] == sum(family.use == "practice" for family in families)
     assert set(pools["by_skill"]) >= {s.id for s in bank.meta.skills}
     assert sum(c["practice"] for c in pools["by_domain"].values()) == sum(
         item.use == "practice" for item in bank.items.values()

@@ -115,3 +115,5 @@ def test_the_adaptive_pool_holds_secure_items_and_generated_variants_never_a_pra
     assert practice.count() >= 100  # the shipped bank's practice pool, all left out
     in_pool = {entry.item_pk for entry in pool.entries}
     assert not in_pool & set(practice.values_list("item_id", flat=True))
+    practice_families = practice.exclude(item__variant_versions=[])
+    assert practice_families.count() >= 6  # the practice ladder's families are left out too

@@ -6,6 +6,10 @@ parameters (so a test can recompute the answer with the real framework) and the 
 stem, explanation, kind-specific fields with the answer computed in plain Python and distractors from
 named misconceptions with their own feedback. The family adds id, kind, domain, skills and difficulty.
 
+A family serves both pools by default: assessments give its validated variants and practice draws fresh
+ones. ``use="practice"`` keeps it out of assessments (the practice ladder's very easy and very hard
+levels, written for practice's range and not calibrated for measurement).
+
 The same seed always gives the same item (``random.Random(seed)``). A variant's id is
 ``<family-id>~<seed>``; variants share one set of IRT parameters and count as one family in an attempt.
 """
@@ -19,12 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from adaptest.bank.kinds import ITEM_KINDS, GradableItem
 
 VALIDATION_SEEDS = range(12)
 """Seeds every family is generated with by `adaptest bank validate`."""
+
+
+FamilyUse = Literal["both", "practice"]
+FAMILY_USES: tuple[FamilyUse, ...] = ("both", "practice")
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class GeneratorFamily:
     build: Callable[[random.Random], Variant]
     difficulty: str | float | None = None
     tags: tuple[str, ...] = field(default=())
+    use: FamilyUse = "both"
 
     def variant(self, seed: int) -> tuple[dict[str, Any], GradableItem]:
         """The parameters and the item for ``seed``; raises if the generated item is invalid."""
@@ -53,6 +62,7 @@ class GeneratorFamily:
             "skills": list(self.skills),
             "difficulty": self.difficulty,
             "tags": ["generated", *self.tags],
+            **({"use": "practice"} if self.use == "practice" else {}),
             **built.fields,
         }
         item = ITEM_KINDS[self.kind].model_validate(data)
@@ -77,4 +87,11 @@ def load_generator_module(path: Path) -> ModuleType:
     return module
 
 
-__all__ = ["VALIDATION_SEEDS", "GeneratorFamily", "Variant", "load_generator_module"]
+__all__ = [
+    "FAMILY_USES",
+    "VALIDATION_SEEDS",
+    "FamilyUse",
+    "GeneratorFamily",
+    "Variant",
+    "load_generator_module",
+]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from adaptest.bank.generators import VALIDATION_SEEDS, GeneratorFamily, load_generator_module
+from adaptest.bank.generators import FAMILY_USES, VALIDATION_SEEDS, GeneratorFamily, load_generator_module
 from adaptest.bank.problems import NO_ID, Collector, validated_files
 from adaptest.bank.schema import BankMeta, Deck, Skill, SkillsFile
 from adaptest.bank.yamlsrc import SourceDocument
@@ -123,6 +123,9 @@ def _family_problems(path: Path, family: GeneratorFamily, meta: BankMeta, out: C
     skill_domain = {s.id: s.domain for s in meta.skills}
     if family.domain not in {d.id for d in meta.domains}:
         out.add(path, 1, family.id, f"unknown domain {family.domain!r}")
+        ok = False
+    if family.use not in FAMILY_USES:
+        out.add(path, 1, family.id, f"use must be one of {', '.join(FAMILY_USES)}, not {family.use!r}")
         ok = False
     for skill in family.skills:
         if skill_domain.get(skill) != family.domain:

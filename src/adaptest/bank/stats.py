@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from adaptest.bank.generators import FAMILY_USES, GeneratorFamily
 from adaptest.bank.loader import Bank
 
 THIN_SKILL = 3
@@ -31,22 +32,26 @@ def bank_stats(bank: Bank) -> dict[str, Any]:
 
 def _pools(bank: Bank) -> dict[str, Any]:
     """Hand-written items per pool (secure: assessments only; practice: practice only), by domain and
-    by skill, beside the generator families that serve both."""
+    by skill, beside the generator families: ``families`` serve both, ``practice_families`` practice only."""
     by_domain: dict[str, list[str]] = {d.id: [] for d in bank.meta.domains}
     by_skill: dict[str, list[str]] = {s.id: [] for s in bank.meta.skills}
     for item_id, item in bank.items.items():
         by_domain.setdefault(item.domain, []).append(item_id)
         for skill in item.skills:
             by_skill.setdefault(skill, []).append(item_id)
-    domain_families = Counter(f.domain for f in bank.families.values())
-    skill_families = Counter(skill for f in bank.families.values() for skill in f.skills)
+    by_use: dict[str, list[GeneratorFamily]] = {
+        u: [f for f in bank.families.values() if f.use == u] for u in FAMILY_USES
+    }
+    domain_families = {use: Counter(f.domain for f in fs) for use, fs in by_use.items()}
+    skill_families = {use: Counter(skill for f in fs for skill in f.skills) for use, fs in by_use.items()}
 
-    def count(groups: dict[str, list[str]], families: Counter[str]) -> dict[str, dict[str, int]]:
+    def count(groups: dict[str, list[str]], families: dict[str, Counter[str]]) -> dict[str, dict[str, int]]:
         return {
             key: {
                 "secure": sum(bank.items[i].use == "secure" for i in ids),
                 "practice": sum(bank.items[i].use == "practice" for i in ids),
-                "families": families[key],
+                "families": families["both"][key],
+                "practice_families": families["practice"][key],
             }
             for key, ids in groups.items()
         }

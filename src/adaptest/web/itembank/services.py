@@ -132,7 +132,8 @@ def _sources(folder: BankFolder) -> dict[str, _Source]:
             hinted_difficulty(family.difficulty),
             # A variant's data holds its id <family>~<seed>, so every seed has its own hash.
             tuple(
-                _content(v, item_content_hash(v, None), _figure_svg(folder, v), Use.BOTH) for v in variants
+                _content(v, item_content_hash(v, None), _figure_svg(folder, v), Use(family.use))
+                for v in variants
             ),
             family=True,
         )

@@ -28,7 +28,7 @@ from adaptest.psychometrics.practice import Candidate, ItemRating, LearnerRating
 from adaptest.web.assessments.models import Attempt
 from adaptest.web.assessments.selectors import attempt_result
 from adaptest.web.assessments.services import AnswerReader, answer_grade
-from adaptest.web.itembank.models import PRACTICE_USES, Bank, ItemParameters, ItemVersion, Use
+from adaptest.web.itembank.models import PRACTICE_USES, Bank, ItemParameters, ItemVersion
 from adaptest.web.practice.families import family_generator, variant_hash
 from adaptest.web.practice.models import (
     PracticeItemRating,
@@ -158,6 +158,7 @@ class PoolEntry:
     skills: tuple[str, ...]
     variants: tuple[int, ...]  # a family's stored variants; empty for a hand-written item
     first_variant_hash: str  # a family's seed-0 variant, to check its code is the synced one
+    use: str  # the current version's pool: a family's fresh variants are stored in the same one
     a: float
     b: float
 
@@ -190,6 +191,7 @@ def _bank_pool(bank: Bank) -> tuple[PoolEntry, ...]:
                 "item_id",
                 "item__item_id",
                 "pk",
+                "use",
                 "domain",
                 "data__skills",
                 "item__variant_versions",
@@ -208,10 +210,11 @@ def _bank_pool(bank: Bank) -> tuple[PoolEntry, ...]:
                 tuple(skills or ()),
                 tuple(int(v) for v in variants or ()),
                 hashes.get(int(variants[0]), "") if variants else "",
+                use,
                 1.0 if a is None else a,
                 0.0 if b is None else b,
             )
-            for item_pk, item_id, pk, domain, skills, variants, a, b in rows
+            for item_pk, item_id, pk, use, domain, skills, variants, a, b in rows
         )
         _POOLS.clear()  # one stamp per bank is current; older ones are never asked for again
         _POOLS[key] = pool
@@ -318,8 +321,8 @@ def _prediction(session: PracticeSession, version_pk: int) -> float:
 
 
 def _variant(entry: PoolEntry, user: User) -> int:
-    """A fresh variant of a family (a new seed, stored as a version of the family used "both"); or, when
-    the family's code is not at hand, the stored variant the learner has had least."""
+    """A fresh variant of a family (a new seed, stored as a version of the family, in its pool); or,
+    when the family's code is not at hand, the stored variant the learner has had least."""
     family = family_generator(family_id=entry.item_id, first_variant_hash=entry.first_variant_hash)
     if family is not None:
         for _ in range(5):
@@ -328,7 +331,7 @@ def _variant(entry: PoolEntry, user: User) -> int:
                 item = family.generate(seed)
             except ValueError:  # this seed gives an invalid variant: draw another
                 continue
-            return _store_variant(entry.item_pk, item)
+            return _store_variant(entry.item_pk, item, entry.use)
     seen = Counter(
         PracticeQuestion.objects.filter(user=user, item_version_id__in=entry.variants).values_list(
             "item_version_id", flat=True
@@ -337,7 +340,7 @@ def _variant(entry: PoolEntry, user: User) -> int:
     return min(entry.variants, key=lambda pk: (seen[pk], RNG.random()))
 
 
-def _store_variant(item_pk: int, item: GradableItem) -> int:
+def _store_variant(item_pk: int, item: GradableItem, use: str) -> int:
     content_hash = variant_hash(item)
     try:
         with transaction.atomic():
@@ -346,7 +349,7 @@ def _store_variant(item_pk: int, item: GradableItem) -> int:
                 content_hash=content_hash,
                 kind=item.kind,
                 domain=item.domain,
-                use=Use.BOTH,
+                use=use,
                 data=item.model_dump(mode="json"),
                 figure_svg=item.figure.svg if item.figure and item.figure.svg else "",
             ).pk
