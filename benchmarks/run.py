@@ -10,6 +10,7 @@ BENCHMARKS = (
     "benchmarks.bench_calibration",
     "benchmarks.bench_elo",
     "benchmarks.bench_fsrs",
+    "benchmarks.bench_practice",
 )
 
 

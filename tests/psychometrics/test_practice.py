@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from adaptest.psychometrics.elo import EloModel
+from adaptest.psychometrics.elo import DEFAULT_ALPHA, DEFAULT_BETA, EloModel
 from adaptest.psychometrics.practice import (
     Candidate,
     ItemRating,
@@ -17,8 +17,15 @@ from adaptest.psychometrics.practice import (
     practice_step,
 )
 
+THE_MODELS_STEPS = {
+    "alpha": DEFAULT_ALPHA,
+    "beta": DEFAULT_BETA,
+    "learner_alpha": DEFAULT_ALPHA,
+    "learner_beta": DEFAULT_BETA,
+}
 
-def test_a_practice_step_is_exactly_the_elo_models_update() -> None:
+
+def test_a_practice_step_is_exactly_the_elo_models_update_given_the_models_steps() -> None:
     rng = np.random.default_rng(3)
     learners, items = rng.integers(0, 4, 300), rng.integers(0, 7, 300)
     correct = rng.integers(0, 2, 300)
@@ -28,13 +35,27 @@ def test_a_practice_step_is_exactly_the_elo_models_update() -> None:
     item_states = [ItemRating(float(d)) for d in model.item_ratings]
     for learner, item, score in zip(learners.tolist(), items.tolist(), correct.tolist(), strict=True):
         predicted = model.update(learner, item, score)
-        step = practice_step(learner_states[learner], item_states[item], bool(score))
+        step = practice_step(learner_states[learner], item_states[item], bool(score), **THE_MODELS_STEPS)
         assert step.expected == pytest.approx(predicted)
         learner_states[learner], item_states[item] = step.learner, step.item
     assert [s.rating for s in learner_states] == pytest.approx(model.learner_ratings.tolist())
     assert [s.difficulty for s in item_states] == pytest.approx(model.item_ratings.tolist())
     assert [s.discrimination for s in item_states] == pytest.approx(model.item_discriminations.tolist())
     assert [s.evidence for s in learner_states] == pytest.approx(model.learner_evidence.tolist())
+
+
+def test_practice_moves_a_new_learner_four_times_and_a_new_item_a_sixteenth_as_far_as_the_model() -> None:
+    learner, item = LearnerRating(), ItemRating(0.0)
+    model = practice_step(learner, item, True, **THE_MODELS_STEPS)
+    practice = practice_step(learner, item, True)
+    assert practice.learner.rating == pytest.approx(4 * model.learner.rating)
+    assert practice.item.difficulty == pytest.approx(model.item.difficulty / 16)
+    seasoned_learner = LearnerRating(0.0, evidence=100_000.0)
+    seasoned_item = ItemRating(0.0, evidence=100_000.0)
+    model = practice_step(seasoned_learner, seasoned_item, False, **THE_MODELS_STEPS)
+    practice = practice_step(seasoned_learner, seasoned_item, False)
+    assert practice.learner.rating == pytest.approx(model.learner.rating, rel=0.01)  # same long-run step
+    assert practice.item.difficulty == pytest.approx(model.item.difficulty, rel=0.01)
 
 
 def test_it_picks_the_item_nearest_the_target_when_nothing_else_differs() -> None:

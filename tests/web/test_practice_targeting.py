@@ -2,8 +2,8 @@
 
 300 simulated learners with known abilities θ ~ N(0, 1) each choose a domain (in turn) and practise 40
 items. Each answer is right with the 2PL probability σ(a(θ − b)) from the item's own parameters, taken
-as the truth; the Elo difficulties start from them too (docs/practice.md has the figures and why the
-shipped pool cannot hold the weakest and strongest learners at 70%).
+as the truth; the Elo difficulties start from them too (docs/practice.md has the figures). Seed 12 was
+never used to choose the practice steps (benchmarks/bench_practice.py tunes on seeds 1-5).
 """
 
 from __future__ import annotations
@@ -68,16 +68,9 @@ def simulate(bank: Bank, *, seed: int = 12) -> list[Learner]:
     return learners
 
 
-def test_practice_predictions_hold_and_on_target_items_are_answered_right_70_percent_of_the_time(
-    shipped_bank,
-) -> None:  # type: ignore[no-untyped-def]
-    """Issue 12's acceptance asks 0.70 ± 0.05 overall and in each ability tercile. The shipped practice
-    pool cannot give that (docs/practice.md): its difficulties are the authors' hints −1, 0 and +1 and a
-    domain holds 19-31 hand-written practice items, fewer than 40, so once the items near a learner's
-    level are used only generator families at those three difficulties are left. What the services can
-    and must do, this checks: the Elo model's predictions come true (the observed rate is the predicted
-    one), and whenever the pool holds an item near the target the learner succeeds about 70% of the
-    time. The figures are printed (``-s``) for docs/practice.md."""
+def test_learners_of_every_ability_succeed_70_percent_of_the_time(shipped_bank) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12's acceptance: the observed success rate is 0.70 ± 0.05 overall and in each ability
+    tercile. The figures are printed (``-s``) for docs/practice.md."""
     bank = Bank.objects.get(bank_id=shipped_bank.meta.id)
     began = time.perf_counter()
     learners = simulate(bank)
@@ -102,6 +95,8 @@ def test_practice_predictions_hold_and_on_target_items_are_answered_right_70_per
         by_tercile = ", ".join(f"{rate[mask & m].mean():.3f}" for m in terciles.values())
         print(f"{domain}: {rate[mask].mean():.3f} (terciles {by_tercile})")
 
-    assert abs(rate.mean() - predicted.mean()) <= 0.02
-    assert abs(on_target_rate - TARGET) <= 0.05
-    assert on_target >= ITEMS * len(learners) / 2  # most answers were to items near the target
+    assert abs(rate.mean() - TARGET) <= 0.05
+    for name, mask in terciles.items():
+        assert abs(rate[mask].mean() - TARGET) <= 0.05, f"{name} tercile: {rate[mask].mean():.3f}"
+    assert abs(rate.mean() - predicted.mean()) <= 0.02  # the Elo model's predictions come true
+    assert on_target >= ITEMS * len(learners) * 3 / 4  # the ladder keeps most answers near the target

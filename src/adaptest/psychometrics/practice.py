@@ -1,11 +1,22 @@
 """Practice: one Elo step per answer, and the choice of the next practice item at a target success rate.
 
 **Update.** A practice answer moves the learner's rating :math:`\\theta` (one per domain), the item's
-difficulty :math:`d` and discrimination :math:`a` exactly as :class:`~adaptest.psychometrics.elo.EloModel`
-does (its docstring has the formulas): the information-weighted schedule
-:math:`K(n) = \\alpha / (1 + \\beta n)` with :math:`n` growing by :math:`a^2 E (1 - E) / \\bar I` per
-answer. :func:`practice_step` is that step on explicit, immutable states, for callers that keep the
-ratings in a database rather than in arrays.
+difficulty :math:`d` and discrimination :math:`a` as :class:`~adaptest.psychometrics.elo.EloModel` does
+(its docstring has the formulas): the information-weighted schedule :math:`K(n) = \\alpha / (1 + \\beta n)`
+with :math:`n` growing by :math:`a^2 E (1 - E) / \\bar I` per answer. :func:`practice_step` is that step
+on explicit, immutable states, for callers that keep the ratings in a database rather than in arrays.
+
+The steps differ from the model's where they start, not where they end: both tend to the model's
+:math:`K(n) \\to 5 / n` (``LONG_RUN_STEP``), but the learner's starts four times larger
+(``LEARNER_ALPHA``) and the item's sixteen times smaller (``ITEM_ALPHA``). The model's constants minimise
+prediction error over a stream of answers; practice must also *target* from the first answer. Every new
+learner starts from the same rating, so with the model's steps the weak get questions too hard for them,
+and the strong too easy, for their first 10-20 answers: on the shipped pool the bottom and top thirds of
+abilities succeed 0.64 and 0.77 of the time. A larger early learner step finds the learner's level
+sooner (and follows a learner who improves). A practice item is mostly answered by learners whose
+ratings are still moving, so it learns slowly from its first answers; otherwise their early misses
+drag the items at the ends of the scale further out and stretch the scale. benchmarks/bench_practice.py
+chooses the two starts on tuning seeds (docs/benchmarks.md has the grid).
 
 **Targeting.** Each candidate item gets the learner's predicted chance of success
 :math:`p = \\sigma(a(\\theta - d))` (plug-in, the Elo model's default prediction). :func:`practice_pick`
@@ -44,6 +55,17 @@ DEFAULT_TARGET = 0.7
 
 TARGET_BAND = 0.1
 """How far from the target a prediction may lie and still count as on target (:math:`w`)."""
+
+LONG_RUN_STEP = DEFAULT_ALPHA / DEFAULT_BETA
+"""Both practice steps end like the Elo model's: :math:`K(n) \\to` ``LONG_RUN_STEP`` :math:`/ n`."""
+
+LEARNER_ALPHA = 4 * DEFAULT_ALPHA
+LEARNER_BETA = LEARNER_ALPHA / LONG_RUN_STEP
+"""The learner's step :math:`K_\\ell(n) = \\alpha / (1 + \\beta n)` in practice (module docstring)."""
+
+ITEM_ALPHA = DEFAULT_ALPHA / 16
+ITEM_BETA = ITEM_ALPHA / LONG_RUN_STEP
+"""The item's step in practice (module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -90,20 +112,22 @@ def practice_step(
     item: ItemRating,
     correct: bool,
     *,
-    alpha: float = DEFAULT_ALPHA,
-    beta: float = DEFAULT_BETA,
+    alpha: float = ITEM_ALPHA,
+    beta: float = ITEM_BETA,
     alpha_a: float = DEFAULT_ALPHA_A,
     beta_a: float = DEFAULT_BETA_A,
-    learner_alpha: float = DEFAULT_ALPHA,
-    learner_beta: float = DEFAULT_BETA,
+    learner_alpha: float = LEARNER_ALPHA,
+    learner_beta: float = LEARNER_BETA,
 ) -> Step:
     """The learner's and the item's ratings after one answer (1 if ``correct``, else 0).
 
-    The same step as :meth:`EloModel.update <adaptest.psychometrics.elo.EloModel.update>` with its
-    defaults (discrimination learnt, information-weighted counts):
+    The step of :meth:`EloModel.update <adaptest.psychometrics.elo.EloModel.update>` (discrimination
+    learnt, information-weighted counts) with the learner's schedule :math:`K_\\ell` from
+    ``learner_alpha``, ``learner_beta`` and the item's :math:`K_i` from ``alpha``, ``beta`` (by default the
+    practice steps of the module docstring; given the model's constants it is exactly the model's update):
 
-    .. math:: \\theta \\leftarrow \\theta + K(n_\\ell) a (u - E), \\quad
-              d \\leftarrow d - K(n_i) a (u - E), \\quad
+    .. math:: \\theta \\leftarrow \\theta + K_\\ell(n_\\ell) a (u - E), \\quad
+              d \\leftarrow d - K_i(n_i) a (u - E), \\quad
               n \\leftarrow n + a^2 E (1 - E) / \\bar I
 
     and :math:`a` moved by :func:`~adaptest.psychometrics.elo.discrimination_update`, all evaluated at
@@ -194,6 +218,11 @@ def practice_pick(
 
 __all__ = [
     "DEFAULT_TARGET",
+    "ITEM_ALPHA",
+    "ITEM_BETA",
+    "LEARNER_ALPHA",
+    "LEARNER_BETA",
+    "LONG_RUN_STEP",
     "TARGET_BAND",
     "Candidate",
     "ItemRating",
