@@ -48,10 +48,25 @@ def _math_block(_renderer: Any, tokens: Sequence[Token], idx: int, _options: Any
     return f'<div class="math block" tabindex="0">\n{formula}\n</div>\n'
 
 
+def _table_open(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A table in its own scrolling box: a table of ten or more columns is wider than a phone, and the
+    page must not widen (WCAG 1.4.10). The box takes focus so a keyboard can scroll it, and a region
+    needs a name."""
+    table: str = renderer.renderToken(tokens, idx, options, env)
+    return f'<div class="table-scroll" tabindex="0" role="region" aria-label="Table">\n{table}'
+
+
+def _table_close(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    table: str = renderer.renderToken(tokens, idx, options, env)
+    return f"{table}</div>\n"
+
+
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight}).enable("table")
     md.use(dollarmath_plugin, renderer=_math, allow_digits=False, double_inline=True)
     md.add_render_rule("math_block", _math_block)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     return md
 
 
