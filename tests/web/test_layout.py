@@ -85,6 +85,10 @@ def _longest_block_formula(stem: str) -> int:
     return max((len(tex) for tex in stem.split("$$")[1::2]), default=0)
 
 
+def _most_table_columns(stem: str) -> int:
+    return max((line.count("|") for line in stem.splitlines() if line.lstrip().startswith("|")), default=0)
+
+
 def _fits(page, name: str) -> list[str]:  # type: ignore[no-untyped-def]
     """Screenshot the page at every width; the ways it scrolls sideways, if any."""
     problems = []
@@ -109,8 +113,13 @@ def test_every_page_reflows_at_320_390_and_1280_px_without_scrolling_sideways(ta
     for kind, slot in sorted(by_kind.items()):
         tab.goto(f"{url}/attempts/{exam.pk}/questions/{slot.position}/")
         problems += _fits(tab, f"question-{kind}")
-    # the bank's widest formula and longest code line, shown in the exam slot of their item's kind
-    for name, measure in (("widest-formula", _longest_block_formula), ("longest-code", _longest_code_line)):
+    # the bank's widest formula, longest code line and widest table, shown in the exam slot of their kind
+    widest = (
+        ("widest-formula", _longest_block_formula),
+        ("longest-code", _longest_code_line),
+        ("widest-table", _most_table_columns),
+    )
+    for name, measure in widest:
         version = _widest_in_the_bank(measure)
         slot = by_kind[version.kind]
         AttemptItem.objects.filter(pk=slot.pk).update(item_version=version)
