@@ -10,6 +10,12 @@ import math
 import random
 from typing import Any
 
+from adaptest.bank.authoring import (
+    confusion_table,
+    distinct_grid_misconceptions,
+    distinct_misconceptions,
+    plain_number,
+)
 from adaptest.bank.generators import GeneratorFamily, Variant
 
 Grid = list[list[float]]
@@ -20,45 +26,6 @@ Grid = list[list[float]]
 # ---------------------------------------------------------------------------------------------------
 
 
-def _fmt(value: float, places: int = 4) -> str:
-    """A number as a learner would write it: no trailing zeros, no ``-0``."""
-    if float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
-
-
-def _keep_distinct(answer: float, separation: float, candidates: list[tuple[float, str]]) -> list[dict]:
-    """Misconceptions whose values lie clearly outside the answer's tolerance and apart from each other."""
-    kept: list[dict] = []
-    for value, feedback in candidates:
-        if abs(value - answer) <= separation:
-            continue
-        if any(abs(value - m["value"]) <= separation for m in kept):
-            continue
-        kept.append({"value": round(value, 6), "feedback": feedback})
-    return kept
-
-
-def _grids_close(first: Grid, second: Grid, tolerance: float) -> bool:
-    return all(
-        abs(a - b) <= tolerance
-        for row_a, row_b in zip(first, second, strict=True)
-        for a, b in zip(row_a, row_b, strict=True)
-    )
-
-
-def _keep_distinct_grids(answer: Grid, tolerance: float, candidates: list[tuple[Grid, str]]) -> list[dict]:
-    kept: list[dict] = []
-    for grid, feedback in candidates:
-        if _grids_close(grid, answer, tolerance):
-            continue
-        if any(_grids_close(grid, m["answer"], tolerance) for m in kept):
-            continue
-        kept.append({"answer": grid, "feedback": feedback})
-    return kept
-
-
 def _text_grid(grid: list[list[int]]) -> str:
     return "```text\n" + "\n".join("  ".join(f"{v:>2}" for v in row) for row in grid) + "\n```"
 
@@ -66,7 +33,7 @@ def _text_grid(grid: list[list[int]]) -> str:
 def _bmatrix(grid: Grid) -> str:
     return (
         r"\begin{bmatrix} "
-        + r" \\ ".join(" & ".join(_fmt(v) for v in row) for row in grid)
+        + r" \\ ".join(" & ".join(plain_number(v) for v in row) for row in grid)
         + r" \end{bmatrix}"
     )
 
@@ -114,9 +81,8 @@ def _maxpool_grid(rng: random.Random) -> Variant:
     steps = "; ".join(
         f"{pos} {{{', '.join(map(str, w))}}} → {max(w)}" for pos, w in zip(_POSITIONS_2X2, flat, strict=True)
     )
-    misconceptions = _keep_distinct_grids(
+    misconceptions = distinct_grid_misconceptions(
         answer,
-        0.0,
         [
             (
                 averages,
@@ -128,6 +94,7 @@ def _maxpool_grid(rng: random.Random) -> Variant:
                 "You kept the smallest value of each window. Max pooling keeps the largest one.",
             ),
         ],
+        separation=0.0,
     )
     return Variant(
         params={"grid": grid},
@@ -168,7 +135,7 @@ def _avgpool_grid(rng: random.Random) -> Variant:
     )
     flat = [w for row in windows for w in row]
     steps = "; ".join(
-        f"{pos}: {sum(w)} / {area} = {_fmt(sum(w) / area, 2)}"
+        f"{pos}: {sum(w)} / {area} = {plain_number(sum(w) / area, 2)}"
         for pos, w in zip(_POSITIONS_2X2, flat, strict=True)
     )
     if stride == 1:
@@ -178,9 +145,8 @@ def _avgpool_grid(rng: random.Random) -> Variant:
         )
     else:
         layout = "With a 2×2 kernel and stride 2 the four windows tile the map without overlapping."
-    misconceptions = _keep_distinct_grids(
+    misconceptions = distinct_grid_misconceptions(
         answer,
-        0.01,
         [
             (
                 maxima,
@@ -193,6 +159,7 @@ def _avgpool_grid(rng: random.Random) -> Variant:
                 f"is its sum divided by the {area} values in it.",
             ),
         ],
+        separation=0.01,
     )
     return Variant(
         params={"grid": grid, "kernel": kernel, "stride": stride},
@@ -245,9 +212,8 @@ def _relu_grad_grid(rng: random.Random) -> Variant:
         f"$$\\frac{{\\partial L}}{{\\partial A}} = {_bmatrix(g)}$$\n\n"
         "Enter $\\partial L / \\partial Z$, cell by cell."
     )
-    misconceptions = _keep_distinct_grids(
+    misconceptions = distinct_grid_misconceptions(
         answer,
-        0.01,
         [
             (
                 passed_through,
@@ -265,6 +231,7 @@ def _relu_grad_grid(rng: random.Random) -> Variant:
                 "the other way round: the gradient flows only where Z > 0.",
             ),
         ],
+        separation=0.01,
     )
     return Variant(
         params={"z": z, "upstream": g},
@@ -308,36 +275,43 @@ def _sigmoid_grad(rng: random.Random) -> Variant:
     answer = g * local
     if with_upstream:
         stem = (
-            f"A unit computes $a = \\sigma(x)$ with the logistic sigmoid, at $x = {_fmt(x)}$. Backpropagation "
-            f"brings the upstream gradient $\\partial L / \\partial a = {_fmt(g)}$. "
+            f"A unit computes $a = \\sigma(x)$ with the logistic sigmoid, at $x = {plain_number(x)}$. "
+            f"Backpropagation brings the upstream gradient $\\partial L / \\partial a = {plain_number(g)}$. "
             "What is $\\partial L / \\partial x$? Give three decimal places."
         )
         candidates = [
             (
                 g * s,
-                f"You multiplied the upstream gradient by σ(x) = {_fmt(s)} itself. The sigmoid's "
+                f"You multiplied the upstream gradient by σ(x) = {plain_number(s)} itself. The sigmoid's "
                 "derivative is σ(x)(1 − σ(x)), not σ(x).",
             ),
             (
                 g * (1 - s),
-                f"You used 1 − σ(x) = {_fmt(1 - s)} as the local derivative; it must be multiplied "
+                f"You used 1 − σ(x) = {plain_number(1 - s)} as the local derivative; it must be multiplied "
                 "by σ(x) as well: σ'(x) = σ(x)(1 − σ(x)).",
             ),
             (
                 local,
-                f"{_fmt(local)} is the sigmoid's local derivative alone. The chain rule multiplies it by "
-                f"the upstream gradient {_fmt(g)}.",
+                f"{plain_number(local)} is the sigmoid's local derivative alone. The chain rule multiplies "
+                f"it by the upstream gradient {plain_number(g)}.",
             ),
         ]
-        chain = f" Multiplying by the upstream gradient: {_fmt(g)} × {_fmt(local)} = {_fmt(answer)}."
+        chain = (
+            f" Multiplying by the upstream gradient: {plain_number(g)} × {plain_number(local)} = "
+            f"{plain_number(answer)}."
+        )
     else:
         stem = (
             "What is the derivative $\\frac{d\\sigma}{dx}$ of the logistic sigmoid "
-            f"$\\sigma(x) = 1 / (1 + e^{{-x}})$ at $x = {_fmt(x)}$? Give three decimal places."
+            f"$\\sigma(x) = 1 / (1 + e^{{-x}})$ at $x = {plain_number(x)}$? Give three decimal places."
         )
         candidates = [
-            (s, f"{_fmt(s)} is σ(x) itself, the sigmoid's output. Its derivative is σ(x)(1 − σ(x))."),
-            (1 - s, f"{_fmt(1 - s)} is 1 − σ(x); the derivative multiplies this by σ(x) = {_fmt(s)}."),
+            (s, f"{plain_number(s)} is σ(x) itself, the sigmoid's output. Its derivative is σ(x)(1 − σ(x))."),
+            (
+                1 - s,
+                f"{plain_number(1 - s)} is 1 − σ(x); the derivative multiplies this by σ(x) = "
+                f"{plain_number(s)}.",
+            ),
         ]
         chain = ""
     return Variant(
@@ -346,10 +320,11 @@ def _sigmoid_grad(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "tolerance": {"absolute": 0.001},
-            "misconceptions": _keep_distinct(answer, 0.002, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.002, places=6),
             "explanation": (
-                f"$\\sigma({_fmt(x)}) = 1 / (1 + e^{{{_fmt(-x)}}}) = {_fmt(s)}$, and the sigmoid's derivative is "
-                f"σ(x)(1 − σ(x)) = {_fmt(s)} × {_fmt(1 - s)} = {_fmt(local)}.{chain}"
+                f"$\\sigma({plain_number(x)}) = 1 / (1 + e^{{{plain_number(-x)}}}) = {plain_number(s)}$, and "
+                f"the sigmoid's derivative is σ(x)(1 − σ(x)) = {plain_number(s)} × {plain_number(1 - s)} = "
+                f"{plain_number(local)}.{chain}"
             ),
             "dont_know_feedback": (
                 "Study the derivative of the sigmoid, σ'(x) = σ(x)(1 − σ(x)), and how the chain rule combines "
@@ -382,7 +357,7 @@ def _softmax_xent(rng: random.Random) -> Variant:
     probs = [e / total for e in exps]
     answer = -math.log(probs[target])
     best = logits.index(top)
-    logit_list = ", ".join(_fmt(v) for v in logits)
+    logit_list = ", ".join(plain_number(v) for v in logits)
     class_list = ", ".join(classes)
     stem = (
         f"A classifier for the classes ({class_list}) outputs the logits $z = ({logit_list})$ for one "
@@ -393,7 +368,7 @@ def _softmax_xent(rng: random.Random) -> Variant:
         (
             answer / math.log(10),
             "You used log base 10. Cross-entropy in PyTorch uses the natural logarithm: "
-            f"−ln p = {_fmt(answer)}, not −log₁₀ p.",
+            f"−ln p = {plain_number(answer)}, not −log₁₀ p.",
         ),
         (
             -answer,
@@ -410,19 +385,19 @@ def _softmax_xent(rng: random.Random) -> Variant:
                 f"probability of the true class, {classes[target]}, whatever the model predicts.",
             )
         )
-    prob_list = ", ".join(_fmt(p) for p in probs)
+    prob_list = ", ".join(plain_number(p) for p in probs)
     return Variant(
         params={"logits": logits, "target": target},
         fields={
             "stem": stem,
             "answer": answer,
             "tolerance": {"absolute": 0.001},
-            "misconceptions": _keep_distinct(answer, 0.002, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.002, places=6),
             "explanation": (
-                f"The softmax turns the logits into probabilities ({prob_list}), since "
-                f"Σ e^z = {_fmt(total)}. The loss is the negative natural log of the true class's probability: "
-                f"−ln {_fmt(probs[target])} = {_fmt(answer)}. Equivalently, ln Σ e^z − z_true = "
-                f"{_fmt(math.log(total))} − {_fmt(logits[target])}."
+                f"The softmax turns the logits into probabilities ({prob_list}), since Σ e^z = "
+                f"{plain_number(total)}. The loss is the negative natural log of the true class's "
+                f"probability: −ln {plain_number(probs[target])} = {plain_number(answer)}. Equivalently, ln "
+                f"Σ e^z − z_true = {plain_number(math.log(total))} − {plain_number(logits[target])}."
             ),
             "dont_know_feedback": (
                 "Study how softmax cross-entropy turns logits into a loss: softmax, then the negative log "
@@ -467,7 +442,8 @@ def _he_init_std(rng: random.Random) -> Variant:
     candidates = [
         (
             2 / fan_in,
-            f"{_fmt(2 / fan_in, 6)} is the variance 2 / fan_in. The standard deviation is its square root.",
+            f"{plain_number(2 / fan_in, 6)} is the variance 2 / fan_in. The standard deviation is its square "
+            "root.",
         ),
         (
             math.sqrt(2 / fan_out),
@@ -491,10 +467,10 @@ def _he_init_std(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "tolerance": {"absolute": 0.0005},
-            "misconceptions": _keep_distinct(answer, 0.001, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.001, places=6),
             "explanation": (
                 f"{fans} He (Kaiming) normal initialisation for ReLU uses gain √2 and standard deviation "
-                f"gain / √fan_in = √(2 / {fan_in}) = {_fmt(answer)}."
+                f"gain / √fan_in = √(2 / {fan_in}) = {plain_number(answer)}."
             ),
             "dont_know_feedback": (
                 "Study how He (Kaiming) initialisation scales weights by the number of inputs to keep "
@@ -636,12 +612,12 @@ def _iou_boxes(rng: random.Random) -> Variant:
             "figure": {"svg": _iou_svg(a, b, alt), "alt": alt},
             "answer": answer,
             "tolerance": {"absolute": 0.005},
-            "misconceptions": _keep_distinct(answer, 0.01, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.01, places=6),
             "explanation": (
                 f"Area A = {a[2] - a[0]} × {a[3] - a[1]} = {area_a}; area B = {b[2] - b[0]} × {b[3] - b[1]} = "
                 f"{area_b}. The overlap runs from ({ix1}, {iy1}) to ({ix2}, {iy2}): {ix2 - ix1} × "
                 f"{iy2 - iy1} = {inter}. The union is {area_a} + {area_b} − {inter} = {union}, so "
-                f"IoU = {inter} / {union} = {_fmt(answer)}."
+                f"IoU = {inter} / {union} = {plain_number(answer)}."
             ),
             "dont_know_feedback": (
                 "Study intersection over union: the overlap of two boxes divided by the area they cover "
@@ -664,16 +640,6 @@ _BINARY_TASKS = (
 )
 
 
-def _confusion_table(tp: int, fp: int, fn: int, tn: int, pos: str, neg: str, rows_actual: bool) -> str:
-    if rows_actual:
-        header = f"| | predicted {pos} | predicted {neg} |"
-        body = [f"| actual {pos} | {tp} | {fn} |", f"| actual {neg} | {fp} | {tn} |"]
-    else:
-        header = f"| | actual {pos} | actual {neg} |"
-        body = [f"| predicted {pos} | {tp} | {fp} |", f"| predicted {neg} | {fn} | {tn} |"]
-    return "\n".join([header, "| --- | ---: | ---: |", *body])
-
-
 def _confusion_metrics(rng: random.Random) -> Variant:
     while True:
         tp, fp, fn = rng.randint(20, 90), rng.randint(3, 40), rng.randint(3, 40)
@@ -691,9 +657,9 @@ def _confusion_metrics(rng: random.Random) -> Variant:
     )
     stem = (
         f"The confusion matrix of {task} on a test set is below ({axis}); the positive class is "
-        f"**{pos}**.\n\n{_confusion_table(tp, fp, fn, tn, pos, neg, rows_actual)}\n\n"
-        "Compute the precision, recall and F1 score for the positive class, each as a proportion "
-        "between 0 and 1."
+        f"**{pos}**.\n\n"
+        f"{confusion_table(tp, fp, fn, tn, positive=pos, negative=neg, rows_actual=rows_actual)}\n\nCompute "
+        "the precision, recall and F1 score for the positive class, each as a proportion between 0 and 1."
     )
     tolerance = {"absolute": 0.005}
     return Variant(
@@ -721,10 +687,11 @@ def _confusion_metrics(rng: random.Random) -> Variant:
             ],
             "explanation": (
                 f"Reading the table: TP = {tp}, FP = {fp} (predicted {pos}, actually {neg}), FN = {fn} "
-                f"(predicted {neg}, actually {pos}), TN = {tn}. Precision = TP / (TP + FP) = {tp} / {tp + fp} = "
-                f"{_fmt(precision, 3)}; recall = TP / (TP + FN) = {tp} / {tp + fn} = {_fmt(recall, 3)}; "
-                f"F1 = 2PR / (P + R) = 2TP / (2TP + FP + FN) = {2 * tp} / {2 * tp + fp + fn} = {_fmt(f1, 3)}. "
-                "The true negatives do not enter any of the three."
+                f"(predicted {neg}, actually {pos}), TN = {tn}. Precision = TP / (TP + FP) = {tp} / "
+                f"{tp + fp} = {plain_number(precision, 3)}; recall = TP / (TP + FN) = {tp} / {tp + fn} = "
+                f"{plain_number(recall, 3)}; F1 = 2PR / (P + R) = 2TP / (2TP + FP + FN) = {2 * tp} / "
+                f"{2 * tp + fp + fn} = {plain_number(f1, 3)}. The true negatives do not enter any of the "
+                "three."
             ),
             "dont_know_feedback": (
                 "Practise reading true and false positives off a confusion matrix and computing precision, "
@@ -775,13 +742,13 @@ def _chance_baseline(rng: random.Random) -> Variant:
             uniform,
             (
                 sum_sq,
-                f"{_fmt(sum_sq)} = Σ p² is the expected accuracy of guessing at random with the class "
-                "frequencies. Always predicting the majority class is right on every majority example.",
+                f"{plain_number(sum_sq)} = Σ p² is the expected accuracy of guessing at random with the "
+                "class frequencies. Always predicting the majority class is right on every majority example.",
             ),
         ]
         working = (
             f"Always predicting {classes[counts.index(majority)]} is right exactly on those {majority} "
-            f"examples: {majority} / {n} = {_fmt(answer)}."
+            f"examples: {majority} / {n} = {plain_number(answer)}."
         )
     else:
         answer = sum_sq
@@ -793,15 +760,15 @@ def _chance_baseline(rng: random.Random) -> Variant:
             uniform,
             (
                 top,
-                f"{_fmt(top)} is the accuracy of always predicting the majority class. Random guesses "
-                "with the class frequencies are right with probability Σ p_k², which is lower.",
+                f"{plain_number(top)} is the accuracy of always predicting the majority class. Random "
+                "guesses with the class frequencies are right with probability Σ p_k², which is lower.",
             ),
         ]
-        squares = " + ".join(f"{_fmt(p, 3)}²" for p in shares)
+        squares = " + ".join(f"{plain_number(p, 3)}²" for p in shares)
         working = (
             f"The class shares are {shares_text}. A guess is right when it matches the true class: for "
             f"class k that happens with probability p_k × p_k, so the expected accuracy is Σ p_k² = "
-            f"{squares} = {_fmt(answer)}."
+            f"{squares} = {plain_number(answer)}."
         )
     stem = (
         f"{name.capitalize()} has {k} classes with these counts: {listing}. {question} "
@@ -813,7 +780,7 @@ def _chance_baseline(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "tolerance": {"absolute": 0.005},
-            "misconceptions": _keep_distinct(answer, 0.01, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.01, places=6),
             "explanation": f"There are {n} examples in all. {working}",
             "dont_know_feedback": (
                 "Study the accuracy that input-blind baselines reach on imbalanced classes, such as always "

@@ -10,53 +10,22 @@ any that would coincide with the key (or with an earlier distractor) for a given
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
-from typing import Any
+from functools import partial
 
+from adaptest.bank.authoring import (
+    confusion_table,
+    distinct_misconceptions,
+    distinct_tuple_misconceptions,
+    plain_number,
+)
 from adaptest.bank.generators import GeneratorFamily, Variant
 
 # ---------------------------------------------------------------------------------------------------
 # Shared helpers
 # ---------------------------------------------------------------------------------------------------
 
-
-def _fmt(value: float, places: int = 4) -> str:
-    """A number as a learner would write it: no trailing zeros, no ``-0``."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
-
-
-def _keep_distinct(
-    answer: float, separation: float, candidates: Iterable[tuple[float, str]]
-) -> list[dict[str, Any]]:
-    """Misconceptions clearly outside the answer's tolerance and apart from each other."""
-    kept: list[dict[str, Any]] = []
-    for value, feedback in candidates:
-        if abs(value - answer) <= separation:
-            continue
-        if any(abs(value - m["value"]) <= separation for m in kept):
-            continue
-        kept.append({"value": round(value, 6), "feedback": feedback})
-    return kept
-
-
-def _keep_distinct_tuples(
-    key: dict[str, float], separation: float, candidates: Iterable[tuple[dict[str, float], str]]
-) -> list[dict[str, Any]]:
-    """Tuple misconceptions that differ from the key, and from each other, in at least one field."""
-
-    def same(a: dict[str, float], b: dict[str, float]) -> bool:
-        return all(abs(a[name] - b[name]) <= separation for name in key)
-
-    kept: list[dict[str, Any]] = []
-    for values, feedback in candidates:
-        if same(values, key) or any(same(values, m["values"]) for m in kept):
-            continue
-        kept.append({"values": {name: round(v, 6) for name, v in values.items()}, "feedback": feedback})
-    return kept
-
+_fmt = partial(plain_number, thousands="integers")
+"""Numbers in this module's prose: thousands separators in whole numbers (``10,000``), not in decimals."""
 
 _BINARY_TASKS = (
     ("an email filter", "spam", "not spam"),
@@ -115,7 +84,7 @@ def _split_sizes(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "examples",
-            "misconceptions": _keep_distinct(answer, 0.5, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.5, places=6),
             "explanation": (
                 f"The {asked} set is {share}% of the data: {_fmt(n)} × {share} / 100 = {_fmt(answer)}. "
                 f"The three sets hold {_fmt(sizes_of[0])}, {_fmt(sizes_of[1])} and {_fmt(sizes_of[2])} "
@@ -132,16 +101,6 @@ def _split_sizes(rng: random.Random) -> Variant:
 # ---------------------------------------------------------------------------------------------------
 # −2.0  Accuracy from a 2×2 confusion matrix
 # ---------------------------------------------------------------------------------------------------
-
-
-def _confusion_table(tp: int, fp: int, fn: int, tn: int, pos: str, neg: str, rows_actual: bool) -> str:
-    if rows_actual:
-        header = f"| | predicted {pos} | predicted {neg} |"
-        body = [f"| actual {pos} | {tp} | {fn} |", f"| actual {neg} | {fp} | {tn} |"]
-    else:
-        header = f"| | actual {pos} | actual {neg} |"
-        body = [f"| predicted {pos} | {tp} | {fp} |", f"| predicted {neg} | {fn} | {tn} |"]
-    return "\n".join([header, "| --- | ---: | ---: |", *body])
 
 
 def _accuracy_from_confusion(rng: random.Random) -> Variant:
@@ -162,7 +121,7 @@ def _accuracy_from_confusion(rng: random.Random) -> Variant:
     )
     stem = (
         f"On a test set of {total} examples, {task} has this confusion matrix ({axis}):\n\n"
-        f"{_confusion_table(tp, fp, fn, tn, pos, neg, rows_actual)}\n\n"
+        f"{confusion_table(tp, fp, fn, tn, positive=pos, negative=neg, rows_actual=rows_actual)}\n\n"
         "What is its accuracy, as a percentage?"
     )
     candidates = [
@@ -189,7 +148,7 @@ def _accuracy_from_confusion(rng: random.Random) -> Variant:
             "answer": answer,
             "units": "%",
             "tolerance": {"absolute": 0.05},
-            "misconceptions": _keep_distinct(answer, 0.1, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.1, places=6),
             "explanation": (
                 f"The correct predictions are on the diagonal: {tp} {pos} predicted {pos} and {tn} {neg} "
                 f"predicted {neg}, {correct} in all. Accuracy = {correct} / {total} = {_fmt(answer)}%."
@@ -258,7 +217,7 @@ def _epoch_time(rng: random.Random) -> Variant:
                     "tolerance": {"absolute": 0.05},
                 },
             ],
-            "misconceptions": _keep_distinct_tuples(key, 0.05, candidates),
+            "misconceptions": distinct_tuple_misconceptions(key, candidates, separation=0.05, places=6),
             "explanation": (
                 f"A step takes {t} ms = {_fmt(t / 1000)} s and handles {b} images, so the throughput is "
                 f"{b} / {_fmt(t / 1000)} = {_fmt(ips)} images/s. An epoch is {_fmt(n)} / {b} = {steps} steps, "
@@ -353,7 +312,7 @@ def _roc_point(rng: random.Random) -> Variant:
                 {"name": "tpr", "label": "True-positive rate (TPR)", "answer": tpr, "tolerance": tolerance},
                 {"name": "fpr", "label": "False-positive rate (FPR)", "answer": fpr, "tolerance": tolerance},
             ],
-            "misconceptions": _keep_distinct_tuples(key, 0.005, candidates),
+            "misconceptions": distinct_tuple_misconceptions(key, candidates, separation=0.005, places=6),
             "explanation": (
                 f"Examples {', '.join(map(str, chosen))} score ≥ {_fmt(threshold)} (example {tie + 1} ties the "
                 f"threshold and counts). Of these, TP = {tp} are positive and FP = {fp} negative. There are {n_pos} "
@@ -411,7 +370,14 @@ def _binary_ece(rng: random.Random) -> Variant:
         # The key pitfall (p as the confidence) must give a different value, plus one more named mistake.
         if answer == 0 or abs(as_p - answer) <= 0.002:
             continue
-        if len(_keep_distinct(answer, 0.002, [(as_p, ""), (unweighted, ""), (signed, "")])) >= 2:
+        if (
+            len(
+                distinct_misconceptions(
+                    answer, [(as_p, ""), (unweighted, ""), (signed, "")], separation=0.002, places=6
+                )
+            )
+            >= 2
+        ):
             break
     probs = [h / 100 for h in probs_h]
     bins: dict[int, list[int]] = {}
@@ -471,7 +437,7 @@ def _binary_ece(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "tolerance": {"absolute": 0.001},
-            "misconceptions": _keep_distinct(answer, 0.002, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.002, places=6),
             "explanation": (
                 "Predictions: "
                 + ", ".join(

@@ -13,38 +13,9 @@ that happen to equal the answer (or an earlier distractor) for a given seed are 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
-from typing import Any
 
+from adaptest.bank.authoring import code_block, distinct_misconceptions, thousands
 from adaptest.bank.generators import GeneratorFamily, Variant
-
-# -- helpers ------------------------------------------------------------------------------------------
-
-
-def _n(value: int) -> str:
-    """An integer with thousands separators, for prose (never inside code)."""
-    return f"{value:,}"
-
-
-def _misconceptions(
-    answer: float, candidates: Iterable[tuple[float | None, str]], limit: int = 3
-) -> list[dict[str, Any]]:
-    """Up to ``limit`` numeric misconceptions, skipping any that is missing, equals the answer or repeats."""
-    seen = {answer}
-    chosen: list[dict[str, Any]] = []
-    for value, feedback in candidates:
-        if value is None or value in seen:
-            continue
-        seen.add(value)
-        chosen.append({"value": value, "feedback": feedback})
-        if len(chosen) == limit:
-            break
-    return chosen
-
-
-def _code(lines: Sequence[str]) -> str:
-    return "```python\n" + "\n".join(lines) + "\n```"
-
 
 # -- −3. Output channels of a convolution ---------------------------------------------------------------
 
@@ -70,7 +41,7 @@ def _out_channels(rng: random.Random) -> Variant:
                     "`y.shape` is `(N, C, H, W)`. What is C, the number of output channels?",
                 )
             )
-            + f"\n\n{_code(lines)}"
+            + f"\n\n{code_block(lines)}"
         )
     else:
         stem = (
@@ -117,7 +88,7 @@ def _out_channels(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "channels",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, limit=3),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how each filter of a convolutional layer turns the whole input into one feature map "
@@ -141,7 +112,7 @@ def _valid_conv_size(rng: random.Random) -> Variant:
             f"x = torch.randn(1, {c_in}, {n}, {n})",
             "y = conv(x)",
         ]
-        stem = f"What is the height of `y` (`y.shape[2]`)?\n\n{_code(lines)}"
+        stem = f"What is the height of `y` (`y.shape[2]`)?\n\n{code_block(lines)}"
     else:
         what = rng.choice(("image", "feature map"))
         stem = (
@@ -177,7 +148,7 @@ def _valid_conv_size(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "pixels",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, limit=3),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how many positions a kernel can take when it slides over an image without padding: "
@@ -225,7 +196,7 @@ def _bottleneck_params(rng: random.Random) -> Variant:
             "`sum(p.numel() for m in (branch, shortcut) for p in m.parameters())`?",
         )
     )
-    stem = f"{question}\n\n{_code(lines)}"
+    stem = f"{question}\n\n{code_block(lines)}"
 
     conv1, conv2, conv3 = c_in * m, 9 * m * m, m * out
     bn_channels = [m, m, out]
@@ -241,51 +212,51 @@ def _bottleneck_params(rng: random.Random) -> Variant:
     candidates: list[tuple[float | None, str]] = [
         (
             answer + bn,
-            f"{_n(answer + bn)} gives each BatchNorm2d 4 numbers per channel. Its running mean and running "
-            "variance are buffers, updated by averaging rather than by the optimiser; only the scale γ and "
-            "shift β are parameters: 2 per channel.",
+            f"{thousands(answer + bn)} gives each BatchNorm2d 4 numbers per channel. Its running mean and "
+            "running variance are buffers, updated by averaging rather than by the optimiser; only the scale "
+            "γ and shift β are parameters: 2 per channel.",
         ),
         (
             answer - shortcut_total if projection else None,
-            f"{_n(answer - shortcut_total)} leaves out the projection shortcut. The block changes "
+            f"{thousands(answer - shortcut_total)} leaves out the projection shortcut. The block changes "
             + (f"the channels from {c_in} to {out}" if c_in != out else "")
             + (" and " if c_in != out and stride != 1 else "")
             + (f"the resolution (stride {stride})" if stride != 1 else "")
-            + f", so the shortcut is a 1×1 convolution ({_n(shortcut_conv)} weights) with its own batch norm "
-            f"({_n(2 * out)}).",
+            + f", so the shortcut is a 1×1 convolution ({thousands(shortcut_conv)} weights) with its own "
+            f"batch norm ({thousands(2 * out)}).",
         ),
         (
             answer + biases,
-            f"{_n(answer + biases)} adds a bias per output channel to every convolution, but each has "
+            f"{thousands(answer + biases)} adds a bias per output channel to every convolution, but each has "
             "`bias=False`: the batch norm after it subtracts the mean and adds its own shift β, so a bias "
             "would be redundant.",
         ),
         (
             convs,
-            f"{_n(convs)} counts only the convolutions. Each BatchNorm2d learns a scale γ and a shift β per "
-            f"channel: {_n(bn)} more.",
+            f"{thousands(convs)} counts only the convolutions. Each BatchNorm2d learns a scale γ and a shift "
+            f"β per channel: {thousands(bn)} more.",
         ),
         (
             answer - conv1 - conv3 + 9 * (c_in * m + m * out),
-            f"{_n(answer - conv1 - conv3 + 9 * (c_in * m + m * out))} treats the 1×1 convolutions as 3×3. "
-            "Only the middle convolution of a bottleneck is 3×3; the 1×1 ones have C_in·C_out weights.",
+            f"{thousands(answer - conv1 - conv3 + 9 * (c_in * m + m * out))} treats the 1×1 convolutions as "
+            "3×3. Only the middle convolution of a bottleneck is 3×3; the 1×1 ones have C_in·C_out weights.",
         ),
     ]
     steps = [
-        f"1×1 conv {c_in}→{m}: {c_in}·{m} = {_n(conv1)}",
-        f"3×3 conv {m}→{m}: 9·{m}·{m} = {_n(conv2)}",
-        f"1×1 conv {m}→{out}: {m}·{out} = {_n(conv3)}",
+        f"1×1 conv {c_in}→{m}: {c_in}·{m} = {thousands(conv1)}",
+        f"3×3 conv {m}→{m}: 9·{m}·{m} = {thousands(conv2)}",
+        f"1×1 conv {m}→{out}: {m}·{out} = {thousands(conv3)}",
     ]
     if projection:
-        steps.append(f"shortcut 1×1 conv {c_in}→{out}: {c_in}·{out} = {_n(shortcut_conv)}")
+        steps.append(f"shortcut 1×1 conv {c_in}→{out}: {c_in}·{out} = {thousands(shortcut_conv)}")
     bn_text = " + ".join(f"2·{c}" for c in bn_channels)
     explanation = (
         "The convolutions have no biases (`bias=False`) and the stride does not change any count. "
         + "; ".join(steps)
-        + f"; convolutions together {_n(convs)}. Each BatchNorm2d learns γ and β per channel (its running "
-        f"mean and variance are buffers): {bn_text} = {_n(bn)}. "
+        + f"; convolutions together {thousands(convs)}. Each BatchNorm2d learns γ and β per channel (its "
+        f"running mean and variance are buffers): {bn_text} = {thousands(bn)}. "
         + ("The shortcut is an identity and has no parameters. " if not projection else "")
-        + f"Total: {_n(convs)} + {_n(bn)} = {_n(answer)}."
+        + f"Total: {thousands(convs)} + {thousands(bn)} = {thousands(answer)}."
     )
     return Variant(
         params={
@@ -299,7 +270,7 @@ def _bottleneck_params(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "parameters",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, limit=3),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study the ResNet bottleneck block (1×1 reduce, 3×3, 1×1 expand, and a projection shortcut "

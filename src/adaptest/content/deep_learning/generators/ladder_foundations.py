@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
+from adaptest.bank.authoring import code_block, distinct_misconceptions, plain_number
 from adaptest.bank.generators import GeneratorFamily, Variant
 
 # ---------------------------------------------------------------------------------------------------
@@ -20,42 +21,21 @@ from adaptest.bank.generators import GeneratorFamily, Variant
 # ---------------------------------------------------------------------------------------------------
 
 
-def _fmt(value: float, places: int = 4) -> str:
-    """A number as a learner would write it: no trailing zeros, no ``-0``."""
-    value = round(value, places)
-    if float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
-
-
 def _par(value: float, places: int = 4) -> str:
     """A number inside a formula: negative values in parentheses."""
-    text = _fmt(value, places)
+    text = plain_number(value, places)
     return f"({text})" if value < 0 else text
 
 
 def _literal(value: float) -> str:
     """A Python float literal (``2.0``, not ``2``): ``torch.tensor(2)`` would be an integer tensor."""
-    text = _fmt(value)
+    text = plain_number(value)
     return text if "." in text else f"{text}.0"
 
 
-def _code(lines: Sequence[str]) -> str:
-    return "```python\n" + "\n".join(lines) + "\n```"
-
-
-def _keep_distinct(
-    answer: float, separation: float, candidates: Iterable[tuple[float, str]]
-) -> list[dict[str, Any]]:
-    """Misconceptions whose values lie clearly away from the answer and from each other."""
-    kept: list[dict[str, Any]] = []
-    for value, feedback in candidates:
-        value = round(value, 6)
-        if abs(value - answer) <= separation or any(abs(value - m["value"]) <= separation for m in kept):
-            continue
-        kept.append({"value": value, "feedback": feedback})
-    return kept
+def _rounded(candidates: Iterable[tuple[float, str]]) -> list[tuple[float, str]]:
+    """Misconception candidates with their values rounded to 6 decimals, before they are compared."""
+    return [(round(value, 6), feedback) for value, feedback in candidates]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -70,50 +50,57 @@ def _relu_value(rng: random.Random) -> Variant:
     answer = max(0.0, x)
     question = rng.choice(
         (
-            f"What is $\\mathrm{{ReLU}}({_fmt(x)})$, where $\\mathrm{{ReLU}}(x) = \\max(0, x)$?",
+            f"What is $\\mathrm{{ReLU}}({plain_number(x)})$, where $\\mathrm{{ReLU}}(x) = \\max(0, x)$?",
             f"What number does `torch.relu(torch.tensor({_literal(x)}))` hold?",
-            f"A hidden unit's pre-activation is $z = {_fmt(x)}$. What does the unit output after a ReLU activation?",
+            f"A hidden unit's pre-activation is $z = {plain_number(x)}$. What does the unit output after a "
+            "ReLU activation?",
         )
     )
     if x < 0:
         candidates = [
             (
                 x,
-                f"You passed {_fmt(x)} through unchanged. ReLU is max(0, x): every negative input becomes 0.",
+                f"You passed {plain_number(x)} through unchanged. ReLU is max(0, x): every negative input "
+                "becomes 0.",
             ),
             (
                 -x,
-                f"You took the absolute value. ReLU does not flip negative inputs to {_fmt(-x)}; it replaces "
-                "them with 0.",
+                f"You took the absolute value. ReLU does not flip negative inputs to {plain_number(-x)}; it "
+                "replaces them with 0.",
             ),
             (
                 0.01 * x,
-                f"{_fmt(0.01 * x)} is what a *leaky* ReLU with slope 0.01 gives. The plain ReLU outputs "
-                "exactly 0 for negative inputs.",
+                f"{plain_number(0.01 * x)} is what a *leaky* ReLU with slope 0.01 gives. The plain ReLU "
+                "outputs exactly 0 for negative inputs.",
             ),
         ]
         working = (
-            f"The input {_fmt(x)} is negative, so max(0, {_fmt(x)}) = 0: ReLU cuts negative values to zero."
+            f"The input {plain_number(x)} is negative, so max(0, {plain_number(x)}) = 0: ReLU cuts negative "
+            "values to zero."
         )
     else:
         candidates = [
             (
                 0.0,
-                f"ReLU keeps positive inputs unchanged; only negative inputs become 0, and {_fmt(x)} is positive.",
+                f"ReLU keeps positive inputs unchanged; only negative inputs become 0, and {plain_number(x)} "
+                "is positive.",
             ),
             (
                 1.0,
                 "1 is ReLU's slope for a positive input, not its value. The question asks for the output, "
-                f"max(0, {_fmt(x)}).",
+                f"max(0, {plain_number(x)}).",
             ),
         ]
-        working = f"The input {_fmt(x)} is positive, so max(0, {_fmt(x)}) = {_fmt(x)}: ReLU lets positive values through."
+        working = (
+            f"The input {plain_number(x)} is positive, so max(0, {plain_number(x)}) = {plain_number(x)}: "
+            "ReLU lets positive values through."
+        )
     return Variant(
         params={"x": x},
         fields={
             "stem": question,
             "answer": answer,
-            "misconceptions": _keep_distinct(answer, 1e-6, candidates),
+            "misconceptions": distinct_misconceptions(answer, _rounded(candidates), separation=1e-6),
             "explanation": working,
             "dont_know_feedback": (
                 "Study the ReLU activation, ReLU(x) = max(0, x): zero for negative inputs, the input itself "
@@ -138,32 +125,36 @@ def _sgd_step(rng: random.Random) -> Variant:
     answer = round(w - step, 6)
     if rng.random() < 0.5:
         stem = (
-            f"A weight has the value $w = {_fmt(w)}$, and the gradient of the loss with respect to it is "
-            f"$\\partial L / \\partial w = {_fmt(g)}$. What is $w$ after one step of plain gradient descent "
-            f"with learning rate $\\eta = {_fmt(lr)}$?"
+            f"A weight has the value $w = {plain_number(w)}$, and the gradient of the loss with respect to "
+            f"it is $\\partial L / \\partial w = {plain_number(g)}$. What is $w$ after one step of plain "
+            f"gradient descent with learning rate $\\eta = {plain_number(lr)}$?"
         )
     else:
         lines = [
             f"w = torch.tensor({_literal(w)}, requires_grad=True)",
-            f"opt = torch.optim.SGD([w], lr={_fmt(lr)})",
-            f"# ... forward pass, then loss.backward() leaves w.grad equal to {_fmt(g)}",
+            f"opt = torch.optim.SGD([w], lr={plain_number(lr)})",
+            f"# ... forward pass, then loss.backward() leaves w.grad equal to {plain_number(g)}",
             "opt.step()",
         ]
-        stem = f"What value does `w` hold after `opt.step()`? (Plain SGD: no momentum, no weight decay.)\n\n{_code(lines)}"
+        stem = (
+            "What value does `w` hold after `opt.step()`? (Plain SGD: no momentum, no weight decay.)\n\n"
+            f"{code_block(lines)}"
+        )
     candidates = [
         (
             w + step,
-            f"You added η·∂L/∂w = {_fmt(step)}. Gradient descent moves *against* the gradient, "
+            f"You added η·∂L/∂w = {plain_number(step)}. Gradient descent moves *against* the gradient, "
             "w − η·∂L/∂w, to make the loss smaller; adding it climbs the loss.",
         ),
         (
             w - g,
-            f"You subtracted the whole gradient {_fmt(g)}. The step is the gradient scaled by the learning "
-            f"rate: η·∂L/∂w = {_fmt(lr)} × {_par(g)} = {_fmt(step)}.",
+            f"You subtracted the whole gradient {plain_number(g)}. The step is the gradient scaled by the "
+            f"learning rate: η·∂L/∂w = {plain_number(lr)} × {_par(g)} = {plain_number(step)}.",
         ),
         (
             -step,
-            f"{_fmt(-step)} is the change −η·∂L/∂w, not the new weight: add it to the old value {_fmt(w)}.",
+            f"{plain_number(-step)} is the change −η·∂L/∂w, not the new weight: add it to the old value "
+            f"{plain_number(w)}.",
         ),
     ]
     return Variant(
@@ -171,10 +162,11 @@ def _sgd_step(rng: random.Random) -> Variant:
         fields={
             "stem": stem,
             "answer": answer,
-            "misconceptions": _keep_distinct(answer, 1e-6, candidates),
+            "misconceptions": distinct_misconceptions(answer, _rounded(candidates), separation=1e-6),
             "explanation": (
-                "Gradient descent moves the weight against its gradient: $w \\leftarrow w - \\eta\\,\\partial L/\\partial w$ "
-                f"= {_fmt(w)} − {_fmt(lr)} × {_par(g)} = {_fmt(w)} − {_par(step)} = {_fmt(answer)}."
+                "Gradient descent moves the weight against its gradient: $w \\leftarrow w - "
+                f"\\eta\\,\\partial L/\\partial w$ = {plain_number(w)} − {plain_number(lr)} × {_par(g)} = "
+                f"{plain_number(w)} − {_par(step)} = {plain_number(answer)}."
             ),
             "dont_know_feedback": (
                 "Study the gradient-descent update w ← w − η·∂L/∂w: a step of size η against the gradient "
@@ -204,10 +196,11 @@ def _xent_logit_grad(rng: random.Random) -> Variant:
     names = [f"g{j + 1}" for j in range(k)]
     key = [p - y for p, y in zip(probs, onehot, strict=True)]
     stem = (
-        f"A classifier with {k} classes outputs the logits $z = ({', '.join(_fmt(v) for v in logits)})$ for "
-        f"one example whose true class is class {target + 1} (the {_ORDINALS[target]} logit). Its loss is "
-        "`F.cross_entropy`: softmax, then the negative natural log of the true class's probability. "
-        "What is $\\partial L / \\partial z_j$ for each logit? Give three decimal places."
+        f"A classifier with {k} classes outputs the logits $z = "
+        f"({', '.join(plain_number(v) for v in logits)})$ for one example whose true class is class "
+        f"{target + 1} (the {_ORDINALS[target]} logit). Its loss is `F.cross_entropy`: softmax, then the "
+        "negative natural log of the true class's probability. What is $\\partial L / \\partial z_j$ for "
+        "each logit? Give three decimal places."
     )
 
     def values(vector: list[float]) -> dict[str, float]:
@@ -222,7 +215,8 @@ def _xent_logit_grad(rng: random.Random) -> Variant:
         (
             probs,
             "These are the softmax probabilities themselves. The gradient subtracts the one-hot target, so "
-            f"the true class's entry is p − 1 = {_fmt(key[target], 3)}, not {_fmt(probs[target], 3)}.",
+            f"the true class's entry is p − 1 = {plain_number(key[target], 3)}, not "
+            f"{plain_number(probs[target], 3)}.",
         ),
         (
             [-1 / probs[target] if j == target else 0.0 for j in range(k)],
@@ -236,8 +230,8 @@ def _xent_logit_grad(rng: random.Random) -> Variant:
             continue
         misconceptions.append({"values": values(vector), "feedback": feedback})
 
-    prob_list = ", ".join(_fmt(p, 3) for p in probs)
-    grad_list = ", ".join(_fmt(v, 3) for v in key)
+    prob_list = ", ".join(plain_number(p, 3) for p in probs)
+    grad_list = ", ".join(plain_number(v, 3) for v in key)
     return Variant(
         params={"logits": logits, "target": target},
         fields={
@@ -253,10 +247,10 @@ def _xent_logit_grad(rng: random.Random) -> Variant:
             ],
             "misconceptions": misconceptions,
             "explanation": (
-                "For softmax followed by cross-entropy the gradient with respect to the logits is $p - y$: the "
-                "softmax probabilities minus the one-hot target. Here "
-                f"$\\sum_j e^{{z_j}} = {_fmt(total, 3)}$, so $p = ({prob_list})$; subtracting 1 at class "
-                f"{target + 1} gives $\\partial L/\\partial z = ({grad_list})$. The entries sum to 0."
+                "For softmax followed by cross-entropy the gradient with respect to the logits is $p - y$: "
+                "the softmax probabilities minus the one-hot target. Here $\\sum_j e^{z_j} = "
+                f"{plain_number(total, 3)}$, so $p = ({prob_list})$; subtracting 1 at class {target + 1} "
+                f"gives $\\partial L/\\partial z = ({grad_list})$. The entries sum to 0."
             ),
             "dont_know_feedback": (
                 "Study why the gradient of softmax cross-entropy with respect to the logits is the softmax "
@@ -297,7 +291,7 @@ def _grad_accumulation(rng: random.Random) -> Variant:
     loss = f"({inner} {sign} {abs(y)}) ** 2"
     lines = [
         f"w = torch.tensor({_literal(w0)}, requires_grad=True)",
-        f"opt = torch.optim.SGD([w], lr={_fmt(lr)})",
+        f"opt = torch.optim.SGD([w], lr={plain_number(lr)})",
         "for _ in range(2):",
         f"    loss = {loss}",
         "    loss.backward()",
@@ -305,9 +299,9 @@ def _grad_accumulation(rng: random.Random) -> Variant:
     ]
     stem = (
         "What value does `w` hold after this loop? (Plain SGD: no momentum, no weight decay.) "
-        f"Give four decimal places.\n\n{_code(lines)}"
+        f"Give four decimal places.\n\n{code_block(lines)}"
     )
-    expr = f"({_fmt(x)}w − {_fmt(y)})²" if x != 1 else f"(w − {_fmt(y)})²"
+    expr = f"({plain_number(x)}w − {plain_number(y)})²" if x != 1 else f"(w − {plain_number(y)})²"
     expr = expr.replace("− -", "+ ")
     deriv = f"2·{x}·({x}w − {y})" if x != 1 else f"2(w − {y})"
     deriv = deriv.replace("− -", "+ ")
@@ -316,14 +310,15 @@ def _grad_accumulation(rng: random.Random) -> Variant:
     candidates = [
         (
             no_accumulation,
-            f"{_fmt(no_accumulation)} is what the loop gives with `opt.zero_grad()` in it. Without that call "
-            f"the second `loss.backward()` adds its gradient {_fmt(g2)} to the {_fmt(g1)} still in `w.grad`, "
-            f"so the second step uses {_fmt(g1 + g2)}.",
+            f"{plain_number(no_accumulation)} is what the loop gives with `opt.zero_grad()` in it. Without "
+            f"that call the second `loss.backward()` adds its gradient {plain_number(g2)} to the "
+            f"{plain_number(g1)} still in `w.grad`, so the second step uses {plain_number(g1 + g2)}.",
         ),
         (
             w1 - lr * 2 * g1,
             "You doubled the first gradient. Gradients do accumulate, but the second `backward()` is "
-            f"evaluated at the updated weight {_fmt(w1)}, where the gradient is {_fmt(g2)}, not {_fmt(g1)}.",
+            f"evaluated at the updated weight {plain_number(w1)}, where the gradient is {plain_number(g2)}, "
+            f"not {plain_number(g1)}.",
         ),
         (
             half[3],
@@ -331,14 +326,14 @@ def _grad_accumulation(rng: random.Random) -> Variant:
         ),
     ]
     explanation = (
-        f"The loss is {expr}, so ∂L/∂w = {deriv}. The loop never calls `opt.zero_grad()`, and "
-        "`backward()` adds to `w.grad` instead of replacing it.\n\n"
-        f"1. First pass at w = {_fmt(w0)}: `w.grad` = {_fmt(g1)}; the step gives "
-        f"w = {_fmt(w0)} − {_fmt(lr)} × {_par(g1)} = {_fmt(w1)}.\n"
-        f"2. Second pass at w = {_fmt(w1)}: the new gradient {_fmt(g2)} is added, so `w.grad` = "
-        f"{_fmt(g1)} + {_par(g2)} = {_fmt(g1 + g2)}; the step gives "
-        f"w = {_fmt(w1)} − {_fmt(lr)} × {_par(g1 + g2)} = {_fmt(answer)}.\n\n"
-        f"With `opt.zero_grad()` at the top of the loop the answer would have been {_fmt(no_accumulation)}."
+        f"The loss is {expr}, so ∂L/∂w = {deriv}. The loop never calls `opt.zero_grad()`, and `backward()` "
+        f"adds to `w.grad` instead of replacing it.\n\n1. First pass at w = {plain_number(w0)}: `w.grad` = "
+        f"{plain_number(g1)}; the step gives w = {plain_number(w0)} − {plain_number(lr)} × {_par(g1)} = "
+        f"{plain_number(w1)}.\n2. Second pass at w = {plain_number(w1)}: the new gradient {plain_number(g2)} "
+        f"is added, so `w.grad` = {plain_number(g1)} + {_par(g2)} = {plain_number(g1 + g2)}; the step gives "
+        f"w = {plain_number(w1)} − {plain_number(lr)} × {_par(g1 + g2)} = {plain_number(answer)}.\n\nWith "
+        "`opt.zero_grad()` at the top of the loop the answer would have been "
+        f"{plain_number(no_accumulation)}."
     )
     return Variant(
         params={"w0": w0, "x": x, "y": y, "lr": lr, "steps": 2},
@@ -346,7 +341,9 @@ def _grad_accumulation(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "tolerance": {"absolute": _LOOP_TOLERANCE},
-            "misconceptions": _keep_distinct(answer, 2 * _LOOP_TOLERANCE, candidates),
+            "misconceptions": distinct_misconceptions(
+                answer, _rounded(candidates), separation=2 * _LOOP_TOLERANCE
+            ),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how `backward()` accumulates into `.grad` across calls and why a training step starts "

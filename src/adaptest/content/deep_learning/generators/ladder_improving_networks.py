@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
-from typing import Any
 
+from adaptest.bank.authoring import (
+    code_block,
+    distinct_grid_misconceptions,
+    distinct_misconceptions,
+    plain_number,
+)
 from adaptest.bank.generators import GeneratorFamily, Variant
 
 Grid = list[list[float]]
@@ -26,69 +30,17 @@ Grid = list[list[float]]
 # -- helpers ------------------------------------------------------------------------------------------
 
 
-def _fmt(value: float, places: int = 4) -> str:
-    """A number as a learner would write it: no trailing zeros, no ``-0``."""
-    if float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
-
-
 def _sig(value: float, digits: int = 4) -> str:
     """A number to ``digits`` significant figures, without exponent notation for learning rates."""
     if value == 0:
         return "0"
     places = max(0, digits - 1 - math.floor(math.log10(abs(value))))
-    return _fmt(round(value, places), places)
+    return plain_number(round(value, places), places)
 
 
 def _par(value: float) -> str:
     """A number for a product in prose: negative numbers in parentheses."""
-    return f"({_fmt(value)})" if value < 0 else _fmt(value)
-
-
-def _keep_distinct(
-    answer: float, separation: float, candidates: Sequence[tuple[float | None, str]]
-) -> list[dict[str, Any]]:
-    """Up to three misconceptions more than ``separation`` away from the answer and from each other."""
-    kept: list[dict[str, Any]] = []
-    for value, feedback in candidates:
-        if value is None or abs(value - answer) <= separation:
-            continue
-        if any(abs(value - m["value"]) <= separation for m in kept):
-            continue
-        kept.append({"value": value, "feedback": feedback})
-        if len(kept) == 3:
-            break
-    return kept
-
-
-def _grids_close(first: Grid, second: Grid, tolerance: float) -> bool:
-    return all(
-        abs(a - b) <= tolerance
-        for row_a, row_b in zip(first, second, strict=True)
-        for a, b in zip(row_a, row_b, strict=True)
-    )
-
-
-def _keep_distinct_grids(
-    answer: Grid, tolerance: float, candidates: Sequence[tuple[Grid, str]]
-) -> list[dict[str, Any]]:
-    """Up to three grid misconceptions that are not accepted as the answer and do not repeat."""
-    kept: list[dict[str, Any]] = []
-    for grid, feedback in candidates:
-        if _grids_close(grid, answer, tolerance):
-            continue
-        if any(_grids_close(grid, m["answer"], tolerance) for m in kept):
-            continue
-        kept.append({"answer": grid, "feedback": feedback})
-        if len(kept) == 3:
-            break
-    return kept
-
-
-def _code(lines: Sequence[str]) -> str:
-    return "```python\n" + "\n".join(lines) + "\n```"
+    return f"({plain_number(value)})" if value < 0 else plain_number(value)
 
 
 # -- −3. Which checkpoint early stopping restores -------------------------------------------------------
@@ -168,7 +120,7 @@ def _best_checkpoint(rng: random.Random) -> Variant:
         fields={
             "stem": stem,
             "answer": answer,
-            "misconceptions": _keep_distinct(answer, 0.5, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.5, limit=3),
             "explanation": (
                 f"Early stopping keeps the weights that did best on the validation set. The {best_word} "
                 f"validation {metric} is {shown_val[best - 1]}, after epoch {best}, so you restore the "
@@ -200,33 +152,34 @@ def _l2_penalty(rng: random.Random) -> Variant:
     squares = [w * w for w in weights]
     total = sum(squares)
     answer = round(lam * total, 12)
-    vector = ", ".join(_fmt(w) for w in weights)
+    vector = ", ".join(plain_number(w) for w in weights)
     where = rng.choice(("A small model's weights are", "A layer's weight vector is", "The weights are"))
     stem = (
         f"{where} $w = ({vector})$. Training adds the L2 penalty $\\lambda \\lVert w \\rVert_2^2$ with "
-        f"$\\lambda = {_fmt(lam)}$ to the loss. What is the value of the penalty?"
+        f"$\\lambda = {plain_number(lam)}$ to the loss. What is the value of the penalty?"
     )
     abs_sum = sum(abs(w) for w in weights)
-    squared_list = " + ".join(_fmt(s) for s in squares)
+    squared_list = " + ".join(plain_number(s) for s in squares)
     candidates: list[tuple[float | None, str]] = [
         (
             lam * abs_sum,
-            f"You summed the absolute values, |w|₁ = {_fmt(abs_sum)}: that is the L1 penalty. The squared "
-            f"L2 norm sums the squares: {squared_list} = {_fmt(total)}.",
+            f"You summed the absolute values, |w|₁ = {plain_number(abs_sum)}: that is the L1 penalty. The "
+            f"squared L2 norm sums the squares: {squared_list} = {plain_number(total)}.",
         ),
         (
             lam * math.sqrt(total),
-            f"You used the L2 norm ‖w‖₂ = √{_fmt(total)} itself. The penalty uses the *squared* norm, "
-            f"‖w‖₂² = {_fmt(total)}, with no square root.",
+            f"You used the L2 norm ‖w‖₂ = √{plain_number(total)} itself. The penalty uses the *squared* "
+            f"norm, ‖w‖₂² = {plain_number(total)}, with no square root.",
         ),
         (
             lam * sum(weights) ** 2,
-            f"You squared the sum of the weights, ({_fmt(sum(weights))})². The squared norm squares each "
-            f"weight first and then adds: {squared_list} = {_fmt(total)}; negative weights add to it too.",
+            f"You squared the sum of the weights, ({plain_number(sum(weights))})². The squared norm squares "
+            f"each weight first and then adds: {squared_list} = {plain_number(total)}; negative weights add "
+            "to it too.",
         ),
         (
             total,
-            f"{_fmt(total)} is ‖w‖₂² alone; the penalty is that times λ = {_fmt(lam)}.",
+            f"{plain_number(total)} is ‖w‖₂² alone; the penalty is that times λ = {plain_number(lam)}.",
         ),
     ]
     return Variant(
@@ -235,10 +188,13 @@ def _l2_penalty(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "tolerance": {"relative": _L2_TOLERANCE},
-            "misconceptions": _keep_distinct(answer, 2 * _L2_TOLERANCE * answer, candidates),
+            "misconceptions": distinct_misconceptions(
+                answer, candidates, separation=2 * _L2_TOLERANCE * answer, limit=3
+            ),
             "explanation": (
                 f"The squared L2 norm is the sum of the squared weights: ‖w‖₂² = {squared_list} = "
-                f"{_fmt(total)}. Times λ: {_fmt(lam)} × {_fmt(total)} = {_fmt(answer, 6)}."
+                f"{plain_number(total)}. Times λ: {plain_number(lam)} × {plain_number(total)} = "
+                f"{plain_number(answer, 6)}."
             ),
             "dont_know_feedback": (
                 "Study the L2 penalty λ‖w‖₂² = λ·Σ wᵢ² and how it differs from the L1 penalty λ·Σ |wᵢ| "
@@ -310,26 +266,26 @@ def _batchnorm_grid(rng: random.Random) -> Variant:
         [
             "| | feature 1 | feature 2 |",
             "| --- | --- | --- |",
-            *(f"| example {r + 1} | {_fmt(x[r][0])} | {_fmt(x[r][1])} |" for r in range(4)),
+            *(f"| example {r + 1} | {plain_number(x[r][0])} | {plain_number(x[r][1])} |" for r in range(4)),
         ]
     )
     stem = (
         "An `nn.BatchNorm1d(2)` layer in training mode receives this mini-batch of 4 examples with 2 "
-        f"features. Its scale is γ = ({_fmt(gammas[0])}, {_fmt(gammas[1])}) and its shift is "
-        f"β = ({_fmt(betas[0])}, {_fmt(betas[1])}), one value per feature; ignore ε. Enter the layer's "
-        f"output, with two decimals where a value is not exact.\n\n{table}"
+        f"features. Its scale is γ = ({plain_number(gammas[0])}, {plain_number(gammas[1])}) and its shift is "
+        f"β = ({plain_number(betas[0])}, {plain_number(betas[1])}), one value per feature; ignore ε. Enter "
+        f"the layer's output, with two decimals where a value is not exact.\n\n{table}"
     )
     working = []
     for c, col in enumerate(columns):
         mean = sum(col) / 4
         var = sum((v - mean) ** 2 for v in col) / 4
-        squares = " + ".join(_fmt((v - mean) ** 2) for v in col)
-        xhat = ", ".join(_fmt(v, 3) for v in standard[c])
-        ys = ", ".join(_fmt(answer[r][c], 3) for r in range(4))
+        squares = " + ".join(plain_number((v - mean) ** 2) for v in col)
+        xhat = ", ".join(plain_number(v, 3) for v in standard[c])
+        ys = ", ".join(plain_number(answer[r][c], 3) for r in range(4))
         working.append(
-            f"Feature {c + 1}: mean μ = {_fmt(mean)}, biased variance σ² = ({squares}) / 4 = {_fmt(var)}, "
-            f"σ = {_fmt(math.sqrt(var), 3)}. Standardised: x̂ = ({xhat}); "
-            f"y = {_fmt(gammas[c])}·x̂ + {_par(betas[c])} = ({ys})."
+            f"Feature {c + 1}: mean μ = {plain_number(mean)}, biased variance σ² = ({squares}) / 4 = "
+            f"{plain_number(var)}, σ = {plain_number(math.sqrt(var), 3)}. Standardised: x̂ = ({xhat}); y = "
+            f"{plain_number(gammas[c])}·x̂ + {_par(betas[c])} = ({ys})."
         )
     candidates: list[tuple[Grid, str]] = [
         (
@@ -361,7 +317,9 @@ def _batchnorm_grid(rng: random.Random) -> Variant:
             "tolerance": {"absolute": _BN_TOLERANCE},
             "row_labels": [f"example {r + 1}" for r in range(4)],
             "column_labels": ["feature 1", "feature 2"],
-            "misconceptions": _keep_distinct_grids(answer, _BN_TOLERANCE, candidates),
+            "misconceptions": distinct_grid_misconceptions(
+                answer, candidates, separation=_BN_TOLERANCE, limit=3
+            ),
             "explanation": (
                 "In training mode batch norm standardises each feature over the mini-batch with the batch "
                 "mean and the biased variance (divide by 4), then scales by γ and shifts by β.\n\n"
@@ -415,8 +373,8 @@ def _warmup_cosine_lr(rng: random.Random) -> Variant:
     lines = [
         f"# len(train_set) == {n}",
         f"loader = DataLoader(train_set, batch_size={batch}, shuffle=True)",
-        f"opt = torch.optim.SGD(model.parameters(), lr={_fmt(lr0)})",
-        f"warmup = LinearLR(opt, start_factor={_fmt(start)}, total_iters={warmup})",
+        f"opt = torch.optim.SGD(model.parameters(), lr={plain_number(lr0)})",
+        f"warmup = LinearLR(opt, start_factor={plain_number(start)}, total_iters={warmup})",
         f"cosine = CosineAnnealingLR(opt, T_max={t_max})",
         f"sched = SequentialLR(opt, [warmup, cosine], milestones=[{warmup}])",
         f"for epoch in range({epochs}):",
@@ -430,8 +388,8 @@ def _warmup_cosine_lr(rng: random.Random) -> Variant:
         f"What learning rate does `opt.step()` use on the first batch of `epoch == {epoch}`? "
         f"`LinearLR` multiplies the learning rate by a factor that rises linearly from `start_factor` "
         f"to 1 over `total_iters` calls of `sched.step()`; from the milestone on, `CosineAnnealingLR` "
-        f"sets it to ½·{_fmt(lr0)}·(1 + cos(π·t / T_max)), where t counts the `sched.step()` calls "
-        f"since the milestone. Give 4 significant figures.\n\n{_code(lines)}"
+        f"sets it to ½·{plain_number(lr0)}·(1 + cos(π·t / T_max)), where t counts the `sched.step()` calls "
+        f"since the milestone. Give 4 significant figures.\n\n{code_block(lines)}"
     )
     if partial:
         batches = (
@@ -447,9 +405,9 @@ def _warmup_cosine_lr(rng: random.Random) -> Variant:
     if steps < warmup:
         factor = start + (1 - start) * steps / warmup
         explanation += (
-            f"That is still inside the {warmup}-step warm-up: the factor is {_fmt(start)} + "
-            f"(1 − {_fmt(start)})·{steps}/{warmup} = {_fmt(factor, 6)}, so the learning rate is "
-            f"{_fmt(lr0)}·{_fmt(factor, 6)} = {_sig(answer)}."
+            f"That is still inside the {warmup}-step warm-up: the factor is {plain_number(start)} + (1 − "
+            f"{plain_number(start)})·{steps}/{warmup} = {plain_number(factor, 6)}, so the learning rate is "
+            f"{plain_number(lr0)}·{plain_number(factor, 6)} = {_sig(answer)}."
         )
     else:
         t = steps - warmup
@@ -457,8 +415,8 @@ def _warmup_cosine_lr(rng: random.Random) -> Variant:
         sign = "−" if cosine < 0 else "+"
         explanation += (
             f"The warm-up ended at step {warmup}, so the cosine phase is at t = {steps} − {warmup} = {t} of "
-            f"T_max = {t_max}: ½·{_fmt(lr0)}·(1 + cos(π·{t}/{t_max})) = ½·{_fmt(lr0)}·(1 {sign} "
-            f"{_fmt(abs(cosine), 4)}) = {_sig(answer)}."
+            f"T_max = {t_max}: ½·{plain_number(lr0)}·(1 + cos(π·{t}/{t_max})) = ½·{plain_number(lr0)}·(1 "
+            f"{sign} {plain_number(abs(cosine), 4)}) = {_sig(answer)}."
         )
     floor_steps = epoch * (n // batch)
     candidates: list[tuple[float | None, str]] = [
@@ -498,7 +456,9 @@ def _warmup_cosine_lr(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "tolerance": {"relative": _SCHED_TOLERANCE},
-            "misconceptions": _keep_distinct(answer, 2 * _SCHED_TOLERANCE * answer, candidates),
+            "misconceptions": distinct_misconceptions(
+                answer, candidates, separation=2 * _SCHED_TOLERANCE * answer, limit=3
+            ),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how LR schedulers count `sched.step()` calls: when it is called per batch, convert "

@@ -11,46 +11,16 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable
-from typing import Any
+from functools import partial
 
+from adaptest.bank.authoring import distinct_misconceptions, plain_number, thousands
 from adaptest.bank.generators import GeneratorFamily, Variant
 from adaptest.bank.schema import Tolerance
 
 MAX_MISCONCEPTIONS = 3
 
-
-# -- helpers ------------------------------------------------------------------------------------------
-
-
-def _n(value: int) -> str:
-    """An integer with thousands separators, for prose."""
-    return f"{value:,}"
-
-
-def _fmt(value: float, places: int = 4) -> str:
-    """A number as a learner would write it: thousands separators, no trailing zeros."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{places}f}".rstrip("0").rstrip(".")
-
-
-def _misconceptions(
-    answer: float, tolerance: dict[str, float], candidates: Iterable[tuple[float | None, str]]
-) -> list[dict[str, Any]]:
-    """Up to three misconceptions, skipping any that the tolerance would accept as the answer or that
-    repeat an earlier one."""
-    accepts = Tolerance(**tolerance).accepts
-    kept: list[dict[str, Any]] = []
-    for value, feedback in candidates:
-        if value is None or accepts(answer, value) or accepts(value, answer):
-            continue
-        if any(accepts(m["value"], value) or accepts(value, m["value"]) for m in kept):
-            continue
-        kept.append({"value": value, "feedback": feedback})
-        if len(kept) == MAX_MISCONCEPTIONS:
-            break
-    return kept
+_fmt = partial(plain_number, thousands="always")
+"""Numbers in this module's prose: thousands separators in every number (``1,234.5``)."""
 
 
 # -- −3: tokens left in a context window ----------------------------------------------------------------
@@ -72,31 +42,32 @@ def _context_tokens_left(rng: random.Random) -> Variant:
         )
     )
     stem = (
-        f"A language model has a context window of {_n(window)} tokens, shared by the prompt and the "
-        f"tokens it generates. {what} {_n(prompt)} tokens long. At most how many new tokens can the model "
-        "generate in its reply?"
+        f"A language model has a context window of {thousands(window)} tokens, shared by the prompt and the "
+        f"tokens it generates. {what} {thousands(prompt)} tokens long. At most how many new tokens can the "
+        "model generate in its reply?"
     )
     tolerance: dict[str, float] = {}
-    misconceptions = _misconceptions(
+    misconceptions = distinct_misconceptions(
         answer,
-        tolerance,
         [
             (
                 window,
-                f"{_n(window)} is the whole window. The prompt sits inside the same window, so its "
-                f"{_n(prompt)} tokens are no longer free for the reply.",
+                f"{thousands(window)} is the whole window. The prompt sits inside the same window, so its "
+                f"{thousands(prompt)} tokens are no longer free for the reply.",
             ),
             (
                 window // 2,
-                f"{_n(window // 2)} splits the window in half. There is no fixed split between prompt and "
-                "reply: the reply can use everything the prompt leaves free.",
+                f"{thousands(window // 2)} splits the window in half. There is no fixed split between prompt "
+                "and reply: the reply can use everything the prompt leaves free.",
             ),
             (
                 window + prompt,
-                f"{_n(window + prompt)} adds the prompt to the window. The prompt does not come on top of the "
-                "window; it takes up part of it.",
+                f"{thousands(window + prompt)} adds the prompt to the window. The prompt does not come on "
+                "top of the window; it takes up part of it.",
             ),
         ],
+        separation=Tolerance(**tolerance),
+        limit=MAX_MISCONCEPTIONS,
     )
     return Variant(
         params={"context_window": window, "prompt_tokens": prompt},
@@ -106,10 +77,10 @@ def _context_tokens_left(rng: random.Random) -> Variant:
             "units": "tokens",
             "misconceptions": misconceptions,
             "explanation": (
-                f"The prompt and the reply must fit together in the {_n(window)}-token window. The prompt "
-                f"already fills {_n(prompt)} positions, so {_n(window)} − {_n(prompt)} = {_n(answer)} tokens "
-                "remain for the reply. A longer prompt (more examples) leaves less room, and every request "
-                "pays for it again."
+                f"The prompt and the reply must fit together in the {thousands(window)}-token window. The "
+                f"prompt already fills {thousands(prompt)} positions, so {thousands(window)} − "
+                f"{thousands(prompt)} = {thousands(answer)} tokens remain for the reply. A longer prompt "
+                "(more examples) leaves less room, and every request pays for it again."
             ),
             "dont_know_feedback": (
                 "Study what a context window is: the prompt and the generated tokens share one fixed number "
@@ -138,31 +109,32 @@ def _uniform_perplexity(rng: random.Random) -> Variant:
         )
     )
     stem = (
-        f"{who} gives every one of the {_n(vocab)} tokens in its vocabulary the same probability at every "
-        f"position. What is its perplexity on a held-out text of {_n(length)} tokens? (Perplexity is the "
-        "exponential of the average cross-entropy per token in nats.)"
+        f"{who} gives every one of the {thousands(vocab)} tokens in its vocabulary the same probability at "
+        f"every position. What is its perplexity on a held-out text of {thousands(length)} tokens? "
+        "(Perplexity is the exponential of the average cross-entropy per token in nats.)"
     )
     tolerance = {"relative": 0.002}
-    misconceptions = _misconceptions(
+    misconceptions = distinct_misconceptions(
         answer,
-        tolerance,
         [
             (
                 round(nats, 4),
-                f"{_fmt(nats)} is ln {_n(vocab)}, the cross-entropy per token in nats. Perplexity is its "
-                f"exponential: e^(ln {_n(vocab)}) = {_n(vocab)}.",
+                f"{_fmt(nats)} is ln {thousands(vocab)}, the cross-entropy per token in nats. Perplexity is "
+                f"its exponential: e^(ln {thousands(vocab)}) = {thousands(vocab)}.",
             ),
             (
                 1 / vocab,
-                f"1/{_n(vocab)} is the probability the model gives each token. Perplexity is the inverse of "
-                "that (geometric-mean) probability, so it is large when the model is unsure.",
+                f"1/{thousands(vocab)} is the probability the model gives each token. Perplexity is the "
+                "inverse of that (geometric-mean) probability, so it is large when the model is unsure.",
             ),
             (
                 length,
-                f"{_n(length)} is the length of the text. Perplexity is an average per token, so it does not "
-                "grow with the number of tokens.",
+                f"{thousands(length)} is the length of the text. Perplexity is an average per token, so it "
+                "does not grow with the number of tokens.",
             ),
         ],
+        separation=Tolerance(**tolerance),
+        limit=MAX_MISCONCEPTIONS,
     )
     return Variant(
         params={"vocab_size": vocab, "length": length},
@@ -172,10 +144,11 @@ def _uniform_perplexity(rng: random.Random) -> Variant:
             "tolerance": tolerance,
             "misconceptions": misconceptions,
             "explanation": (
-                f"Every true next token gets probability 1/{_n(vocab)}, so the cross-entropy at each position "
-                f"is −ln(1/{_n(vocab)}) = ln {_n(vocab)} ≈ {_fmt(nats)} nats, and so is the average over the "
-                f"{_n(length)} tokens. Perplexity = e^{_fmt(nats)} = {_n(vocab)}: a model guessing uniformly "
-                "over V tokens has perplexity V, whatever the length of the text."
+                f"Every true next token gets probability 1/{thousands(vocab)}, so the cross-entropy at each "
+                f"position is −ln(1/{thousands(vocab)}) = ln {thousands(vocab)} ≈ {_fmt(nats)} nats, and so "
+                f"is the average over the {thousands(length)} tokens. Perplexity = e^{_fmt(nats)} = "
+                f"{thousands(vocab)}: a model guessing uniformly over V tokens has perplexity V, whatever "
+                "the length of the text."
             ),
             "dont_know_feedback": (
                 "Study how perplexity is defined from the average cross-entropy per token, and what it is for a "
@@ -225,9 +198,8 @@ def _weights_memory(rng: random.Random) -> Variant:
             f"{_fmt(tenths * 2 / 10)} GB uses 2 bytes per number, the size of fp16 and bf16. fp32 has 32 bits, "
             "which is 4 bytes.",
         )
-    misconceptions = _misconceptions(
+    misconceptions = distinct_misconceptions(
         answer,
-        tolerance,
         [
             (
                 tenths * bits / 10,
@@ -241,6 +213,8 @@ def _weights_memory(rng: random.Random) -> Variant:
                 f"{size} bytes per number.",
             ),
         ],
+        separation=Tolerance(**tolerance),
+        limit=MAX_MISCONCEPTIONS,
     )
     return Variant(
         params={"parameters": tenths * 100_000_000, "dtype": dtype},
@@ -284,14 +258,14 @@ def _kv_cache(rng: random.Random) -> Variant:
     power = "2³⁰" if unit == "GiB" else "2²⁰"
     answer = total / scale
     what = (
-        f"a single sequence of {_n(tokens)} tokens"
+        f"a single sequence of {thousands(tokens)} tokens"
         if batch == 1
-        else f"a batch of {batch} sequences, each with a context of {_n(tokens)} tokens"
+        else f"a batch of {batch} sequences, each with a context of {thousands(tokens)} tokens"
     )
     stem = (
         f"A decoder-only transformer has {layers} layers, each with standard multi-head attention of {heads} "
-        f"heads of dimension {head_dim} (model dimension {_n(heads * head_dim)}). Its key–value cache is stored "
-        f"in {name} (`{dtype}`). How much memory does the cache take for {what}? Answer in {unit} "
+        f"heads of dimension {head_dim} (model dimension {thousands(heads * head_dim)}). Its key–value cache "
+        f"is stored in {name} (`{dtype}`). How much memory does the cache take for {what}? Answer in {unit} "
         f"(1 {unit} = {power} bytes)."
     )
     tolerance = {"relative": 0.001}
@@ -336,12 +310,14 @@ def _kv_cache(rng: random.Random) -> Variant:
             "answer": answer,
             "units": unit,
             "tolerance": tolerance,
-            "misconceptions": _misconceptions(answer, tolerance, candidates),
+            "misconceptions": distinct_misconceptions(
+                answer, candidates, separation=Tolerance(**tolerance), limit=MAX_MISCONCEPTIONS
+            ),
             "explanation": (
-                f"Per token the cache holds 2 (keys and values) × {layers} layers × {heads} heads × {head_dim} "
-                f"× {size} bytes = {_n(per_token)} bytes. Times {_n(tokens)} tokens"
-                f"{f' × {batch} sequences' if batch > 1 else ''} gives {_n(total)} bytes = {_fmt(answer)} "
-                f"{unit} ({unit} = {scale:,} bytes)."
+                f"Per token the cache holds 2 (keys and values) × {layers} layers × {heads} heads × "
+                f"{head_dim} × {size} bytes = {thousands(per_token)} bytes. Times {thousands(tokens)} "
+                f"tokens{f' × {batch} sequences' if batch > 1 else ''} gives {thousands(total)} bytes = "
+                f"{_fmt(answer)} {unit} ({unit} = {scale:,} bytes)."
             ),
             "dont_know_feedback": (
                 "Study what the key–value cache stores for every token in every layer, and how it grows with "
@@ -382,32 +358,32 @@ def _parallel_tokens(rng: random.Random) -> Variant:
         )
     stem = (
         f"A language model is trained on {gpus} GPUs. {layout} The replicas are trained with data "
-        f"parallelism. Every replica processes micro-batches of {micro} sequence{'s' if micro > 1 else ''} of "
-        f"{_n(seq)} tokens and accumulates gradients over {accumulation} micro-batches before each optimiser "
-        "step. How many tokens contribute to one optimiser step?"
+        f"parallelism. Every replica processes micro-batches of {micro} sequence{'s' if micro > 1 else ''} "
+        f"of {thousands(seq)} tokens and accumulates gradients over {accumulation} micro-batches before each "
+        "optimiser step. How many tokens contribute to one optimiser step?"
     )
     tolerance: dict[str, float] = {}
     candidates: list[tuple[float | None, str]] = [
         (
             gpus * micro * accumulation * seq,
-            f"{_n(gpus * micro * accumulation * seq)} treats all {gpus} GPUs as data-parallel replicas. The "
-            f"GPUs of one replica ({tp * pp} of them) share one micro-batch, so there are only "
+            f"{thousands(gpus * micro * accumulation * seq)} treats all {gpus} GPUs as data-parallel "
+            f"replicas. The GPUs of one replica ({tp * pp} of them) share one micro-batch, so there are only "
             f"{gpus} / {tp * pp} = {replicas} replicas.",
         ),
         (
             replicas * pp * micro * accumulation * seq if pp > 1 else None,
-            f"{_n(replicas * pp * micro * accumulation * seq)} divides the GPUs by the tensor-parallel size "
-            f"only. The {pp} pipeline stages belong to the same replica too: {gpus} / ({tp} × {pp}) = "
-            f"{replicas} replicas.",
+            f"{thousands(replicas * pp * micro * accumulation * seq)} divides the GPUs by the "
+            f"tensor-parallel size only. The {pp} pipeline stages belong to the same replica too: {gpus} / "
+            f"({tp} × {pp}) = {replicas} replicas.",
         ),
         (
             replicas * micro * accumulation,
-            f"{_n(replicas * micro * accumulation)} is the number of *sequences* per step. Each has "
-            f"{_n(seq)} tokens.",
+            f"{thousands(replicas * micro * accumulation)} is the number of *sequences* per step. Each has "
+            f"{thousands(seq)} tokens.",
         ),
         (
             replicas * micro * seq,
-            f"{_n(replicas * micro * seq)} leaves out gradient accumulation: every replica adds up "
+            f"{thousands(replicas * micro * seq)} leaves out gradient accumulation: every replica adds up "
             f"{accumulation} micro-batches before the update.",
         ),
     ]
@@ -424,12 +400,14 @@ def _parallel_tokens(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "tokens",
-            "misconceptions": _misconceptions(answer, tolerance, candidates),
+            "misconceptions": distinct_misconceptions(
+                answer, candidates, separation=Tolerance(**tolerance), limit=MAX_MISCONCEPTIONS
+            ),
             "explanation": (
                 f"Only data parallelism multiplies the batch: one replica takes {tp * pp} GPUs"
                 f"{f' ({pp} stages × {tp})' if pp > 1 else ''}, so {gpus} GPUs hold {gpus} / {tp * pp} = "
                 f"{replicas} replicas. Tokens per step = replicas × micro-batch × accumulation steps × sequence "
-                f"length = {replicas} × {micro} × {accumulation} × {_n(seq)} = {_n(answer)}."
+                f"length = {replicas} × {micro} × {accumulation} × {thousands(seq)} = {thousands(answer)}."
             ),
             "dont_know_feedback": (
                 "Study how data parallelism and gradient accumulation set the global batch, and why the GPUs "
@@ -487,7 +465,9 @@ def _lora_memory(rng: random.Random) -> Variant:
     frozen_bytes = 2 * base
     adapter_bytes = 16 * trainable
     answer = (frozen_bytes + adapter_bytes) / 1e9
-    shape_text = ", ".join(f"`{t}` {_n(i)} → {_n(o)}" for t, (i, o) in zip(targets, shapes, strict=True))
+    shape_text = ", ".join(
+        f"`{t}` {thousands(i)} → {thousands(o)}" for t, (i, o) in zip(targets, shapes, strict=True)
+    )
     stem = (
         f"A transformer with {_fmt(tenths / 10)} billion parameters and {layers} layers is fine-tuned with LoRA "
         f"of rank {rank} on these matrices of every layer (input → output features, no biases): {shape_text}. "
@@ -522,7 +502,7 @@ def _lora_memory(rng: random.Random) -> Variant:
             "trains only the low-rank factors A (r × d_in) and B (d_out × r) of each.",
         ),
     ]
-    per_matrix = " + ".join(f"{rank}·({_n(i)} + {_n(o)})" for i, o in shapes)
+    per_matrix = " + ".join(f"{rank}·({thousands(i)} + {thousands(o)})" for i, o in shapes)
     return Variant(
         params={
             "base_parameters": base,
@@ -535,15 +515,17 @@ def _lora_memory(rng: random.Random) -> Variant:
             "answer": answer,
             "units": "GB",
             "tolerance": tolerance,
-            "misconceptions": _misconceptions(answer, tolerance, candidates),
+            "misconceptions": distinct_misconceptions(
+                answer, candidates, separation=Tolerance(**tolerance), limit=MAX_MISCONCEPTIONS
+            ),
             "explanation": (
                 f"LoRA trains r·(d_in + d_out) parameters per adapted matrix: per layer {per_matrix} = "
-                f"{_n(per_layer)}, times {layers} layers = {_n(trainable)} trainable parameters. Each needs "
-                "2 (bf16 weight) + 2 (bf16 gradient) + 4 (fp32 master) + 8 (two fp32 moments) = 16 bytes: "
-                f"{_n(adapter_bytes)} bytes. The frozen weights need only their bf16 copy: "
-                f"{_n(base)} × 2 = {_n(frozen_bytes)} bytes. Total {_n(frozen_bytes + adapter_bytes)} bytes "
-                f"≈ {answer:.2f} GB — far below the {_fmt(16 * base / 1e9, 2)} GB of full fine-tuning, and "
-                "dominated by the frozen weights."
+                f"{thousands(per_layer)}, times {layers} layers = {thousands(trainable)} trainable "
+                "parameters. Each needs 2 (bf16 weight) + 2 (bf16 gradient) + 4 (fp32 master) + 8 (two fp32 "
+                f"moments) = 16 bytes: {thousands(adapter_bytes)} bytes. The frozen weights need only their "
+                f"bf16 copy: {thousands(base)} × 2 = {thousands(frozen_bytes)} bytes. Total "
+                f"{thousands(frozen_bytes + adapter_bytes)} bytes ≈ {answer:.2f} GB — far below the "
+                f"{_fmt(16 * base / 1e9, 2)} GB of full fine-tuning, and dominated by the frozen weights."
             ),
             "dont_know_feedback": (
                 "Study what training with Adam stores per trained parameter, what a frozen parameter still "

@@ -17,46 +17,10 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from adaptest.bank.authoring import code_block, distinct_misconceptions, plain_number, thousands
 from adaptest.bank.generators import GeneratorFamily, Variant
-
-# -- helpers ------------------------------------------------------------------------------------------
-
-
-def _n(value: int) -> str:
-    """An integer with thousands separators, for prose (never inside code)."""
-    return f"{value:,}"
-
-
-def _fmt(value: float) -> str:
-    """A number as a learner would write it: at most 4 decimals, no trailing zeros, no ``-0``."""
-    if float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
-
-
-def _code(lines: Sequence[str]) -> str:
-    return "```python\n" + "\n".join(lines) + "\n```"
-
-
-def _misconceptions(
-    answer: float, separation: float, candidates: Iterable[tuple[float | None, str]], limit: int = 3
-) -> list[dict[str, Any]]:
-    """Up to ``limit`` misconceptions, each more than ``separation`` from the answer and from the others."""
-    kept: list[dict[str, Any]] = []
-    for value, feedback in candidates:
-        if value is None or abs(value - answer) <= separation:
-            continue
-        if any(abs(value - m["value"]) <= separation for m in kept):
-            continue
-        kept.append({"value": value, "feedback": feedback})
-        if len(kept) == limit:
-            break
-    return kept
-
 
 # -- −3. Time steps of a recurrent layer's input ------------------------------------------------------
 
@@ -98,12 +62,11 @@ def _rnn_time_steps(rng: random.Random) -> Variant:
             "`rnn` reads each sequence of `x` one time step at a time. How many time steps are there?",
         )
     )
-    stem = f"{question}\n\n{_code(lines)}"
+    stem = f"{question}\n\n{code_block(lines)}"
     answer = steps
     position = "second" if batch_first else "first"
-    misconceptions = _misconceptions(
+    misconceptions = distinct_misconceptions(
         answer,
-        0.5,
         [
             (
                 batch,
@@ -121,6 +84,8 @@ def _rnn_time_steps(rng: random.Random) -> Variant:
                 "does not depend on the input's length.",
             ),
         ],
+        separation=0.5,
+        limit=3,
     )
     default = (
         "`batch_first=True` puts the batch first and time second"
@@ -194,9 +159,8 @@ def _dot_product_score(rng: random.Random) -> Variant:
         "Give the answer to two decimal places."
     )
     products = " + ".join(f"{_signed(a)}·{_signed(b)}" for a, b in zip(q, k, strict=True))
-    misconceptions = _misconceptions(
+    misconceptions = distinct_misconceptions(
         answer,
-        0.02,
         [
             (
                 dot,
@@ -205,18 +169,21 @@ def _dot_product_score(rng: random.Random) -> Variant:
             ),
             (
                 round(dot / d, 4),
-                f"{_fmt(dot / d)} divides by $d_k = {d}$. The scale is its square root, $\\sqrt{{{d}}} = {root}$.",
+                f"{plain_number(dot / d)} divides by $d_k = {d}$. The scale is its square root, "
+                f"$\\sqrt{{{d}}} = {root}$.",
             ),
             (
                 dot * root,
-                f"{_fmt(dot * root)} multiplies by $\\sqrt{{d_k}}$. The scaling shrinks the dot product: divide "
-                f"by {root}.",
+                f"{plain_number(dot * root)} multiplies by $\\sqrt{{d_k}}$. The scaling shrinks the dot "
+                f"product: divide by {root}.",
             ),
         ],
+        separation=0.02,
+        limit=3,
     )
     explanation = (
         f"The score is $q \\cdot k / \\sqrt{{d_k}}$. The dot product is {products} = {dot}; "
-        f"$\\sqrt{{{d}}} = {root}$, so the score is {dot}/{root} = {_fmt(answer)}."
+        f"$\\sqrt{{{d}}} = {root}$, so the score is {dot}/{root} = {plain_number(answer)}."
     )
     return Variant(
         params={"query": q, "key": k},
@@ -288,59 +255,60 @@ def _tied_lm_params(rng: random.Random) -> Variant:
     )
     stem = (
         f"{question} (PyTorch defaults apply: attention projections and `nn.Linear` layers have biases "
-        "unless `bias=False`, and every `nn.LayerNorm` has a weight and a bias.)\n\n" + _code(lines)
+        "unless `bias=False`, and every `nn.LayerNorm` has a weight and a bias.)\n\n" + code_block(lines)
     )
 
     tied_twice = (
         answer + token_table,
-        f"{_n(answer + token_table)} counts the {vocab}×{d} table twice. `self.head.weight = self.tok.weight` "
-        "makes the head use the embedding's tensor: it is one parameter, stored and trained once, and "
-        "`parameters()` yields it once.",
+        f"{thousands(answer + token_table)} counts the {vocab}×{d} table twice. `self.head.weight = "
+        "self.tok.weight` makes the head use the embedding's tensor: it is one parameter, stored and trained "
+        "once, and `parameters()` yields it once.",
     )
     one_layer = (
         answer - (n_layers - 1) * layer,
-        f"{_n(answer - (n_layers - 1) * layer)} counts one encoder layer. `nn.TransformerEncoder` makes "
-        f"{n_layers} independent copies of `layer`, each with its own {_n(layer)} parameters.",
+        f"{thousands(answer - (n_layers - 1) * layer)} counts one encoder layer. `nn.TransformerEncoder` "
+        f"makes {n_layers} independent copies of `layer`, each with its own {thousands(layer)} parameters.",
     )
     if learned_positions:
         positions = (
             answer - position_table,
-            f"{_n(answer - position_table)} leaves out the learned position table: `nn.Embedding({length}, {d})` "
-            f"holds {_n(position_table)} trainable numbers.",
+            f"{thousands(answer - position_table)} leaves out the learned position table: "
+            f"`nn.Embedding({length}, {d})` holds {thousands(position_table)} trainable numbers.",
         )
     else:
         positions = (
             answer + position_table,
-            f"{_n(answer + position_table)} counts the sinusoid table. A buffer is saved with the model but "
-            "is not a parameter: the sin/cos values are fixed and never trained.",
+            f"{thousands(answer + position_table)} counts the sinusoid table. A buffer is saved with the "
+            "model but is not a parameter: the sin/cos values are fixed and never trained.",
         )
     head_bias_forgotten = (
         answer - vocab,
-        f"{_n(answer - vocab)} forgets the head's bias. Only the weight is tied; `nn.Linear({d}, {vocab})` "
-        f"still has its own {_n(vocab)} biases.",
+        f"{thousands(answer - vocab)} forgets the head's bias. Only the weight is tied; `nn.Linear({d}, "
+        f"{vocab})` still has its own {thousands(vocab)} biases.",
     )
     candidates = (
         [tied_twice, head_bias_forgotten, positions] if head_bias else [tied_twice, one_layer, positions]
     )
 
     position_text = (
-        f"learned positions {length}·{d} = {_n(position_table)}"
+        f"learned positions {length}·{d} = {thousands(position_table)}"
         if learned_positions
         else "the sinusoid table is a buffer, not a parameter: 0"
     )
     head_text = (
-        f"the head's weight is the token table (tied, counted once) but its {_n(vocab)} biases are its own"
+        f"the head's weight is the token table (tied, counted once) but its {thousands(vocab)} biases are "
+        "its own"
         if head_bias
         else "the head has no bias and its weight is the token table (tied, counted once): 0"
     )
     explanation = (
-        f"Token embeddings: {vocab}·{d} = {_n(token_table)}; {position_text}. "
-        f"One encoder layer: self-attention 4·{d}² + 4·{d} = {_n(attention)} (query, key, value and output "
-        f"projections with biases; the {heads} heads share them), feed-forward {d}·{ff} + {ff} + {ff}·{d} + {d} "
-        f"= {_n(feed_forward)}, two layer norms 2·2·{d} = {_n(norms)}; in all {_n(layer)}. "
-        f"`nn.TransformerEncoder` copies it {n_layers} times: {_n(n_layers * layer)}. "
-        f"Final layer norm: 2·{d} = {_n(2 * d)}. Output head: {head_text}. "
-        f"Total: {_n(answer)}."
+        f"Token embeddings: {vocab}·{d} = {thousands(token_table)}; {position_text}. One encoder layer: "
+        f"self-attention 4·{d}² + 4·{d} = {thousands(attention)} (query, key, value and output projections "
+        f"with biases; the {heads} heads share them), feed-forward {d}·{ff} + {ff} + {ff}·{d} + {d} = "
+        f"{thousands(feed_forward)}, two layer norms 2·2·{d} = {thousands(norms)}; in all "
+        f"{thousands(layer)}. `nn.TransformerEncoder` copies it {n_layers} times: "
+        f"{thousands(n_layers * layer)}. Final layer norm: 2·{d} = {thousands(2 * d)}. Output head: "
+        f"{head_text}. Total: {thousands(answer)}."
     )
     return Variant(
         params={
@@ -357,7 +325,7 @@ def _tied_lm_params(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "parameters",
-            "misconceptions": _misconceptions(answer, 0.5, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.5, limit=3),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study what a transformer encoder layer contains (attention projections, feed-forward "

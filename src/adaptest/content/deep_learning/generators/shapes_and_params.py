@@ -9,50 +9,17 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
+from adaptest.bank.authoring import (
+    code_block,
+    distinct_misconceptions,
+    distinct_tuple_misconceptions,
+    thousands,
+)
 from adaptest.bank.generators import GeneratorFamily, Variant
 
 # -- helpers ------------------------------------------------------------------------------------------
-
-
-def _n(value: int) -> str:
-    """An integer with thousands separators, for prose (never inside code)."""
-    return f"{value:,}"
-
-
-def _misconceptions(answer: float, candidates: Iterable[tuple[float | None, str]]) -> list[dict]:
-    """Numeric misconceptions, skipping any value that is missing, equals the answer or repeats."""
-    seen = {answer}
-    chosen = []
-    for value, feedback in candidates:
-        if value is None or value in seen:
-            continue
-        seen.add(value)
-        chosen.append({"value": value, "feedback": feedback})
-    return chosen
-
-
-def _tuple_misconceptions(
-    key: dict[str, int], candidates: Iterable[tuple[dict[str, int] | None, str]]
-) -> list[dict]:
-    """Tuple misconceptions, skipping any that is missing, equals the key or repeats."""
-    names = sorted(key)
-    seen = {tuple(key[name] for name in names)}
-    chosen = []
-    for values, feedback in candidates:
-        if values is None:
-            continue
-        signature = tuple(values[name] for name in names)
-        if signature in seen:
-            continue
-        seen.add(signature)
-        chosen.append({"values": dict(values), "feedback": feedback})
-    return chosen
-
-
-def _code(lines: Sequence[str]) -> str:
-    return "```python\n" + "\n".join(lines) + "\n```"
 
 
 def _pair(values: Sequence[int]) -> str:
@@ -94,42 +61,43 @@ def _mlp_params(rng: random.Random) -> Variant:
             "How many trainable numbers (weights and biases) does this network hold?",
         )
     )
-    stem = f"{question}\n\n{_code(lines)}"
+    stem = f"{question}\n\n{code_block(lines)}"
 
     no_bias = sum(a * b for a, b in pairs)
     bias_per_input = sum(a * b + a for a, b in pairs)
     last = per_layer[-1]
     extra = widths[0]
-    misconceptions = _misconceptions(
+    misconceptions = distinct_misconceptions(
         answer,
         [
             (
                 no_bias,
-                f"{_n(no_bias)} counts only the weight matrices. Every `nn.Linear` has a bias by default, "
-                "one per output unit.",
+                f"{thousands(no_bias)} counts only the weight matrices. Every `nn.Linear` has a bias by "
+                "default, one per output unit.",
             ),
             (
                 bias_per_input,
-                f"{_n(bias_per_input)} gives each layer one bias per *input*; a bias belongs to each output "
-                "unit, so `nn.Linear(a, b)` has b biases.",
+                f"{thousands(bias_per_input)} gives each layer one bias per *input*; a bias belongs to each "
+                "output unit, so `nn.Linear(a, b)` has b biases.",
             ),
             (
                 answer - last,
-                f"{_n(answer - last)} leaves out the last `nn.Linear({pairs[-1][0]}, {pairs[-1][1]})`, "
-                f"which has {_n(last)} parameters: there are {len(pairs)} Linear layers, not {len(pairs) - 1}.",
+                f"{thousands(answer - last)} leaves out the last `nn.Linear({pairs[-1][0]}, "
+                f"{pairs[-1][1]})`, which has {thousands(last)} parameters: there are {len(pairs)} Linear "
+                f"layers, not {len(pairs) - 1}.",
             ),
             (
                 answer + extra,
-                f"{_n(answer + extra)} adds {extra} biases for the input layer. The input is just data: "
-                "only the Linear layers hold parameters.",
+                f"{thousands(answer + extra)} adds {extra} biases for the input layer. The input is just "
+                "data: only the Linear layers hold parameters.",
             ),
         ],
     )
-    steps = "; ".join(f"`nn.Linear({a}, {b})`: {a}·{b} + {b} = {_n(a * b + b)}" for a, b in pairs)
+    steps = "; ".join(f"`nn.Linear({a}, {b})`: {a}·{b} + {b} = {thousands(a * b + b)}" for a, b in pairs)
     explanation = (
         f"Each `nn.Linear(a, b)` has an a×b weight matrix and b biases. {steps}. "
         f"Activations{' and dropout' if dropout else ''} have no parameters, so the total is "
-        f"{' + '.join(_n(p) for p in per_layer)} = {_n(answer)}."
+        f"{' + '.join(thousands(p) for p in per_layer)} = {thousands(answer)}."
     )
     return Variant(
         params={"widths": widths},
@@ -179,7 +147,7 @@ def _conv2d_params(rng: random.Random) -> Variant:
             "What does `sum(p.numel() for p in conv.parameters())` return?",
         )
     )
-    stem += "\n\n" + _code([f"conv = nn.Conv2d({', '.join(args)})"])
+    stem += "\n\n" + code_block([f"conv = nn.Conv2d({', '.join(args)})"])
 
     weights = c_out * c_in * k * k
     biases = c_out if bias else 0
@@ -189,45 +157,46 @@ def _conv2d_params(rng: random.Random) -> Variant:
         candidates.append(
             (
                 weights,
-                f"{_n(weights)} counts only the weights; the layer also has one bias per output channel.",
+                f"{thousands(weights)} counts only the weights; the layer also has one bias per output "
+                "channel.",
             )
         )
         candidates.append(
             (
                 weights + c_in,
-                f"{_n(weights + c_in)} gives one bias per *input* channel; there is one per output channel "
-                f"({c_out}).",
+                f"{thousands(weights + c_in)} gives one bias per *input* channel; there is one per output "
+                f"channel ({c_out}).",
             )
         )
     else:
         candidates.append(
             (
                 weights + c_out,
-                f"{_n(weights + c_out)} adds {c_out} biases, but `bias=False` removes them: only the weights "
-                "remain.",
+                f"{thousands(weights + c_out)} adds {c_out} biases, but `bias=False` removes them: only the "
+                "weights remain.",
             )
         )
     candidates += [
         (
             c_in * k * k + biases,
-            f"{_n(c_in * k * k + biases)} counts a single filter's weights; the layer has {c_out} filters, one "
-            "per output channel.",
+            f"{thousands(c_in * k * k + biases)} counts a single filter's weights; the layer has {c_out} "
+            "filters, one per output channel.",
         ),
         (
             c_out * c_in * k + biases,
-            f"{_n(c_out * c_in * k + biases)} uses k = {k} instead of k² = {k * k}: each filter covers a "
-            f"{k}×{k} window.",
+            f"{thousands(c_out * c_in * k + biases)} uses k = {k} instead of k² = {k * k}: each filter "
+            f"covers a {k}×{k} window.",
         ),
         (
             c_out * k * k + biases,
-            f"{_n(c_out * k * k + biases)} forgets the input channels: each filter spans all {c_in} of them, "
-            f"so it has {c_in}·{k}·{k} weights.",
+            f"{thousands(c_out * k * k + biases)} forgets the input channels: each filter spans all {c_in} "
+            f"of them, so it has {c_in}·{k}·{k} weights.",
         ),
     ]
     bias_text = f" plus {c_out} biases (one per output channel)" if bias else " and no biases (`bias=False`)"
     explanation = (
-        f"Each of the {c_out} filters has {c_in}·{k}·{k} = {_n(c_in * k * k)} weights, "
-        f"{c_out}·{_n(c_in * k * k)} = {_n(weights)} in all,{bias_text}: {_n(answer)}. "
+        f"Each of the {c_out} filters has {c_in}·{k}·{k} = {thousands(c_in * k * k)} weights, "
+        f"{c_out}·{thousands(c_in * k * k)} = {thousands(weights)} in all,{bias_text}: {thousands(answer)}. "
         "Stride, padding and the image size do not change the count."
     )
     return Variant(
@@ -236,7 +205,7 @@ def _conv2d_params(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "parameters",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how a convolution's weights depend on kernel size and channel counts, not on the image "
@@ -273,29 +242,29 @@ def _depthwise_separable_params(rng: random.Random) -> Variant:
                 "What does `sum(p.numel() for p in block.parameters())` return?",
             )
         )
-        stem += "\n\n" + _code(lines)
+        stem += "\n\n" + code_block(lines)
         answer = separable
         ignore_groups = c_in * c_in * k * k + c_in + pointwise
         candidates: list[tuple[float | None, str]] = [
             (
                 standard,
-                f"{_n(standard)} is the count of a standard `nn.Conv2d({c_in}, {c_out}, {k})`; the block "
-                "replaces it with a per-channel filter and a 1×1 mix.",
+                f"{thousands(standard)} is the count of a standard `nn.Conv2d({c_in}, {c_out}, {k})`; the "
+                "block replaces it with a per-channel filter and a 1×1 mix.",
             ),
             (
                 ignore_groups,
-                f"{_n(ignore_groups)} ignores `groups={c_in}`: each depthwise filter sees one input channel, "
-                f"so it has {k}·{k} weights, not {c_in}·{k}·{k}.",
+                f"{thousands(ignore_groups)} ignores `groups={c_in}`: each depthwise filter sees one input "
+                f"channel, so it has {k}·{k} weights, not {c_in}·{k}·{k}.",
             ),
             (
                 c_in * k * k + c_in * c_out,
-                f"{_n(c_in * k * k + c_in * c_out)} leaves out the biases: both convolutions have one per "
-                f"output channel ({c_in} + {c_out}).",
+                f"{thousands(c_in * k * k + c_in * c_out)} leaves out the biases: both convolutions have one "
+                f"per output channel ({c_in} + {c_out}).",
             ),
             (
                 depthwise + c_in * c_out * k * k + c_out,
-                f"{_n(depthwise + c_in * c_out * k * k + c_out)} gives the pointwise convolution a {k}×{k} "
-                "kernel; it is 1×1.",
+                f"{thousands(depthwise + c_in * c_out * k * k + c_out)} gives the pointwise convolution a "
+                f"{k}×{k} kernel; it is 1×1.",
             ),
         ]
     else:
@@ -303,40 +272,43 @@ def _depthwise_separable_params(rng: random.Random) -> Variant:
             "A standard `nn.Conv2d("
             f"{c_in}, {c_out}, kernel_size={k}, padding={k // 2})` is replaced by the depthwise-separable "
             "block below. How many parameters fewer does the block have? (All layers have biases.)"
-            f"\n\n{_code(lines)}"
+            f"\n\n{code_block(lines)}"
         )
         answer = saving
         candidates = [
             (
                 separable,
-                f"{_n(separable)} is the block's own count; the question asks how many fewer it has than the "
-                f"standard convolution ({_n(standard)}).",
+                f"{thousands(separable)} is the block's own count; the question asks how many fewer it has "
+                f"than the standard convolution ({thousands(standard)}).",
             ),
             (
                 standard,
-                f"{_n(standard)} is the standard convolution's count; subtract the block's {_n(separable)}.",
+                f"{thousands(standard)} is the standard convolution's count; subtract the block's "
+                f"{thousands(separable)}.",
             ),
             (
                 c_in * c_out * k * k - c_in * k * k - c_in * c_out,
-                f"{_n(c_in * c_out * k * k - c_in * k * k - c_in * c_out)} compares weights only; the biases "
-                f"differ too ({c_out} in the standard layer, {c_in} + {c_out} in the block).",
+                f"{thousands(c_in * c_out * k * k - c_in * k * k - c_in * c_out)} compares weights only; the "
+                f"biases differ too ({c_out} in the standard layer, {c_in} + {c_out} in the block).",
             ),
             (
                 standard - (c_in * c_in * k * k + c_in + pointwise)
                 if standard > c_in * c_in * k * k + c_in + pointwise
                 else None,
-                f"{_n(standard - (c_in * c_in * k * k + c_in + pointwise))} ignores `groups={c_in}` in the "
-                f"depthwise layer: each of its filters has {k}·{k} weights, not {c_in}·{k}·{k}.",
+                f"{thousands(standard - (c_in * c_in * k * k + c_in + pointwise))} ignores `groups={c_in}` "
+                f"in the depthwise layer: each of its filters has {k}·{k} weights, not {c_in}·{k}·{k}.",
             ),
         ]
     explanation = (
-        f"Depthwise: {c_in} filters of {k}·{k} weights plus {c_in} biases = {_n(depthwise)}. "
-        f"Pointwise: {c_in}·{c_out} weights plus {c_out} biases = {_n(pointwise)}. "
-        f"Block: {_n(depthwise)} + {_n(pointwise)} = {_n(separable)}. "
-        f"A standard {k}×{k} convolution has {c_in}·{c_out}·{k}·{k} + {c_out} = {_n(standard)}"
+        f"Depthwise: {c_in} filters of {k}·{k} weights plus {c_in} biases = {thousands(depthwise)}. "
+        f"Pointwise: {c_in}·{c_out} weights plus {c_out} biases = {thousands(pointwise)}. "
+        f"Block: {thousands(depthwise)} + {thousands(pointwise)} = {thousands(separable)}. "
+        f"A standard {k}×{k} convolution has {c_in}·{c_out}·{k}·{k} + {c_out} = {thousands(standard)}"
     )
     explanation += (
-        "." if ask == "total" else f", so the block saves {_n(standard)} − {_n(separable)} = {_n(saving)}."
+        "."
+        if ask == "total"
+        else f", so the block saves {thousands(standard)} − {thousands(separable)} = {thousands(saving)}."
     )
     return Variant(
         params={"in_channels": c_in, "out_channels": c_out, "kernel_size": k, "ask": ask},
@@ -344,7 +316,7 @@ def _depthwise_separable_params(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "parameters",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how grouped (depthwise) and 1×1 convolutions split a standard convolution's work "
@@ -377,7 +349,7 @@ def _recurrent_params(rng: random.Random, cell: str) -> Variant:
             f"What does `sum(p.numel() for p in {name}.parameters())` return?",
         )
     )
-    stem = f"{question}\n\n" + _code([f"{name} = nn.{cell}({', '.join(args)})"])
+    stem = f"{question}\n\n" + code_block([f"{name} = nn.{cell}({', '.join(args)})"])
 
     def count(
         n_gates: int,
@@ -398,17 +370,17 @@ def _recurrent_params(rng: random.Random, cell: str) -> Variant:
     candidates: list[tuple[float | None, str]] = [
         (
             count(gates, biases=1),
-            f"{_n(count(gates, biases=1))} uses one bias vector per gate block; PyTorch keeps two, `bias_ih` "
-            f"and `bias_hh`, each of size {gates}·{hidden}.",
+            f"{thousands(count(gates, biases=1))} uses one bias vector per gate block; PyTorch keeps two, "
+            f"`bias_ih` and `bias_hh`, each of size {gates}·{hidden}.",
         ),
         (
             count(other_gates),
-            f"{_n(count(other_gates))} uses {other_gates} gate blocks, as in {an_other}; {a_cell} has "
+            f"{thousands(count(other_gates))} uses {other_gates} gate blocks, as in {an_other}; {a_cell} has "
             f"{gates} ({gate_names}).",
         ),
         (
             count(gates, recurrent=False),
-            f"{_n(count(gates, recurrent=False))} leaves out the hidden-to-hidden weights `weight_hh` "
+            f"{thousands(count(gates, recurrent=False))} leaves out the hidden-to-hidden weights `weight_hh` "
             f"({gates}·{hidden} × {hidden} per layer) that carry the previous state.",
         ),
     ]
@@ -416,13 +388,13 @@ def _recurrent_params(rng: random.Random, cell: str) -> Variant:
         candidates += [
             (
                 count(gates, second_input=n_in),
-                f"{_n(count(gates, second_input=n_in))} feeds layer 2 with the original {n_in} features; "
-                f"layer 2 reads layer 1's hidden state, so its input size is {hidden}.",
+                f"{thousands(count(gates, second_input=n_in))} feeds layer 2 with the original {n_in} "
+                f"features; layer 2 reads layer 1's hidden state, so its input size is {hidden}.",
             ),
             (
                 count(gates, layers=1),
-                f"{_n(count(gates, layers=1))} counts one layer; `num_layers=2` stacks a second {cell} layer "
-                "with its own weights.",
+                f"{thousands(count(gates, layers=1))} counts one layer; `num_layers=2` stacks a second "
+                f"{cell} layer with its own weights.",
             ),
         ]
     lines = []
@@ -430,13 +402,15 @@ def _recurrent_params(rng: random.Random, cell: str) -> Variant:
         size_in = n_in if layer == 0 else hidden
         per = gates * hidden * (size_in + hidden + 2)
         lines.append(
-            f"Layer {layer + 1}: {gates}·{hidden}·({size_in} + {hidden} + 2) = {_n(per)}"
+            f"Layer {layer + 1}: {gates}·{hidden}·({size_in} + {hidden} + 2) = {thousands(per)}"
             + (" (its input is layer 1's hidden state)" if layer == 1 else "")
         )
     explanation = (
         f"{a_cell[0].upper()}{a_cell[1:]} layer has {gates} gate blocks ({gate_names}). Each layer holds `weight_ih` "
         f"({gates}·{hidden} × input), `weight_hh` ({gates}·{hidden} × {hidden}) and two bias vectors "
-        f"`bias_ih` and `bias_hh` of {gates}·{hidden} each. " + "; ".join(lines) + f". Total: {_n(answer)}."
+        f"`bias_ih` and `bias_hh` of {gates}·{hidden} each. "
+        + "; ".join(lines)
+        + f". Total: {thousands(answer)}."
     )
     return Variant(
         params={"input_size": n_in, "hidden_size": hidden, "num_layers": num_layers},
@@ -444,7 +418,7 @@ def _recurrent_params(rng: random.Random, cell: str) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "parameters",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 f"Study the weights inside {a_cell} cell: its gates, its input and recurrent weight "
@@ -482,30 +456,30 @@ def _mha_params(rng: random.Random) -> Variant:
             "What does `sum(p.numel() for p in attn.parameters())` return?",
         )
     )
-    stem = f"{question}\n\n" + _code([f"attn = nn.MultiheadAttention({', '.join(args)})"])
+    stem = f"{question}\n\n" + code_block([f"attn = nn.MultiheadAttention({', '.join(args)})"])
     answer = 4 * e * e + 4 * e
     per_head = h * (3 * e * e + 3 * e) + e * e + e
     candidates = [
         (
             3 * e * e + 3 * e,
-            f"{_n(3 * e * e + 3 * e)} counts the query, key and value projections but forgets `out_proj`, "
-            f"the {e}×{e} output projection with its {e} biases.",
+            f"{thousands(3 * e * e + 3 * e)} counts the query, key and value projections but forgets "
+            f"`out_proj`, the {e}×{e} output projection with its {e} biases.",
         ),
         (
             per_head,
-            f"{_n(per_head)} gives every head its own {e}×{e} query, key and value projections. The {h} heads "
-            f"share one {e}×{e} projection each, split into slices of width {e // h}.",
+            f"{thousands(per_head)} gives every head its own {e}×{e} query, key and value projections. The "
+            f"{h} heads share one {e}×{e} projection each, split into slices of width {e // h}.",
         ),
         (
             4 * e * e,
-            f"{_n(4 * e * e)} leaves out the biases: by default each of the four projections has {e}.",
+            f"{thousands(4 * e * e)} leaves out the biases: by default each of the four projections has {e}.",
         ),
     ]
     explanation = (
-        f"`in_proj_weight` stacks the query, key and value projections: 3·{e}×{e} = {_n(3 * e * e)}, plus "
-        f"`in_proj_bias` of 3·{e} = {3 * e}. `out_proj` adds {e}×{e} = {_n(e * e)} weights and {e} biases. "
-        f"Total 4·{e}² + 4·{e} = {_n(answer)}. The number of heads does not change it: each head uses a "
-        f"{e // h}-wide slice of the same projections."
+        f"`in_proj_weight` stacks the query, key and value projections: 3·{e}×{e} = {thousands(3 * e * e)}, "
+        f"plus `in_proj_bias` of 3·{e} = {3 * e}. `out_proj` adds {e}×{e} = {thousands(e * e)} weights and "
+        f"{e} biases. Total 4·{e}² + 4·{e} = {thousands(answer)}. The number of heads does not change it: "
+        f"each head uses a {e // h}-wide slice of the same projections."
     )
     return Variant(
         params={"embed_dim": e, "num_heads": h},
@@ -513,7 +487,7 @@ def _mha_params(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "parameters",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how multi-head attention projects queries, keys and values and recombines the heads "
@@ -545,7 +519,7 @@ def _embedding_shape(rng: random.Random) -> Variant:
     question = "What is `out.shape`?"
     if ask_params:
         question = "What is `out.shape`, and how many learnable parameters does `emb` have?"
-    stem = f"{question}\n\n{_code(lines)}"
+    stem = f"{question}\n\n{code_block(lines)}"
 
     key = {"batch": batch, "seq": seq, "dim": dim}
     fields = [
@@ -590,8 +564,8 @@ def _embedding_shape(rng: random.Random) -> Variant:
             ),
             (
                 shape(batch, seq, dim, batch * seq * dim),
-                f"{_n(batch * seq * dim)} is the number of values in `out`; the parameters are the table "
-                f"itself, {vocab} rows of {dim}, whatever the batch.",
+                f"{thousands(batch * seq * dim)} is the number of values in `out`; the parameters are the "
+                f"table itself, {vocab} rows of {dim}, whatever the batch.",
             ),
         ]
         if padding_idx is not None:
@@ -607,7 +581,7 @@ def _embedding_shape(rng: random.Random) -> Variant:
         f"({batch}, {seq}) index tensor becomes ({batch}, {seq}, {dim})."
     )
     if ask_params:
-        explanation += f" The table is the only parameter: {vocab}·{dim} = {_n(params_count)}"
+        explanation += f" The table is the only parameter: {vocab}·{dim} = {thousands(params_count)}"
         explanation += (
             " (the padding row is included; it is just never updated)." if padding_idx is not None else "."
         )
@@ -623,7 +597,7 @@ def _embedding_shape(rng: random.Random) -> Variant:
         fields={
             "stem": stem,
             "fields": fields,
-            "misconceptions": _tuple_misconceptions(key, candidates),
+            "misconceptions": distinct_tuple_misconceptions(key, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how an embedding layer maps integer token ids to rows of a learnable table "
@@ -673,7 +647,7 @@ def _conv_output_size(rng: random.Random) -> Variant:
             "`y.shape` is `(N, C, H, W)`. What are H and W?",
         )
     )
-    stem += f"\n\n{_code(lines)}"
+    stem += f"\n\n{code_block(lines)}"
 
     def sizes_with(**overrides: object) -> dict[str, int]:
         out = {}
@@ -742,7 +716,7 @@ def _conv_output_size(rng: random.Random) -> Variant:
                 {"name": "height", "label": "H (y.shape[2])", "answer": key["height"]},
                 {"name": "width", "label": "W (y.shape[3])", "answer": key["width"]},
             ],
-            "misconceptions": _tuple_misconceptions(key, candidates),
+            "misconceptions": distinct_tuple_misconceptions(key, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study the convolution output-size formula and how padding, stride and dilation enter it "
@@ -800,7 +774,7 @@ def _receptive_field(rng: random.Random) -> Variant:
             "What is the receptive field, in input pixels along one side, of a single output pixel of `net`?",
         )
     )
-    stem += f"\n\n{_code(lines)}"
+    stem += f"\n\n{code_block(lines)}"
 
     answer = _receptive(layers)
     convs = [layer for layer in layers if layer["type"] == "conv"]
@@ -845,7 +819,7 @@ def _receptive_field(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "pixels",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how kernels and strides of stacked convolution and pooling layers grow the receptive "
@@ -889,7 +863,7 @@ def _minibatches(rng: random.Random) -> Variant:
             "How many optimizer steps does this loop take?",
         )
     )
-    stem += f"\n\n{_code(lines)}"
+    stem += f"\n\n{code_block(lines)}"
     other = math.ceil(n / b) if drop_last else n // b
     rounding = (
         "`drop_last=True` drops the final incomplete batch, so the count is rounded down"
@@ -912,7 +886,8 @@ def _minibatches(rng: random.Random) -> Variant:
         ),
         (
             n * epochs,
-            f"{_n(n * epochs)} counts one step per example. The optimizer steps once per *batch* of {b}.",
+            f"{thousands(n * epochs)} counts one step per example. The optimizer steps once per *batch* of "
+            f"{b}.",
         ),
         (
             n * epochs / b if r else None,
@@ -926,14 +901,14 @@ def _minibatches(rng: random.Random) -> Variant:
         explanation = f"{n} = {q}·{b}, so every batch is full and `drop_last` changes nothing: "
     explanation += f"{per_epoch} batches per epoch, each one `optimizer.step()`."
     if epochs > 1:
-        explanation += f" Over {epochs} epochs: {per_epoch}·{epochs} = {_n(answer)}."
+        explanation += f" Over {epochs} epochs: {per_epoch}·{epochs} = {thousands(answer)}."
     return Variant(
         params={"n": n, "batch_size": b, "drop_last": drop_last, "epochs": epochs},
         fields={
             "stem": stem,
             "answer": answer,
             "units": "steps",
-            "misconceptions": _misconceptions(answer, candidates),
+            "misconceptions": distinct_misconceptions(answer, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study how a DataLoader splits a dataset into minibatches and how that sets the number of "
