@@ -376,3 +376,5 @@ def test_the_practice_stats_refuse_a_misspelt_or_unknown_bank_instead_of_answeri
     assert misspelt.status_code == 422 and misspelt.json()["detail"] == "Unknown query parameter(s): bnak."
     assert ada_api.get("/practice/stats", bank="no-such-bank").status_code == 404
     assert ada_api.get("/practice/stats", bank="deep-learning").status_code == 200
+    unknown = ada_api.post("/practice/sessions", {"bank": "no-such-bank", "domain": "cnn"})
+    assert unknown.status_code == 404  # not a session in another bank

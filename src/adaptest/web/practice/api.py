@@ -113,7 +113,11 @@ def _bank(key: str | None) -> Bank:
         raise Http404("No bank.") from None
 
 
-@router.post("/sessions", response={201: PracticeSessionOut, 409: s.ErrorOut}, url_name="practice_start")
+@router.post(
+    "/sessions",
+    response={201: PracticeSessionOut, 404: s.ErrorOut, 409: s.ErrorOut},
+    url_name="practice_start",
+)  # 404: an unknown bank
 def practice_start(request: ApiRequest, payload: PracticeStartIn) -> Status[PracticeSessionOut]:
     """Start practising; then GET the session's item for each question."""
     given = [
