@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "adaptest.web.assessments",
     "adaptest.web.practice",  # practice with immediate feedback, Elo-targeted (above assessments)
     "adaptest.web.flashcards",  # decks, study modes and FSRS reviews (above itembank)
+    "adaptest.web.matches",  # challenge matches, Elo ratings and leaderboards (above flashcards)
     "ninja",  # serves the API docs' Swagger UI from our own static files, not from a CDN
     "axes",  # log-in lock-out (see "Abuse resistance" below)
 ]
@@ -138,6 +139,7 @@ ADAPTEST_PRACTICE_TARGET = env.fraction("ADAPTEST_PRACTICE_TARGET", 0.7)
 ADAPTEST_API_THROTTLE = env.rate("ADAPTEST_API_THROTTLE", "600/m")
 ADAPTEST_SIGNUP_THROTTLE = env.rate("ADAPTEST_SIGNUP_THROTTLE", "10/h")  # accounts created per address
 ADAPTEST_TOKEN_THROTTLE = env.rate("ADAPTEST_TOKEN_THROTTLE", "10/h")  # tokens created on the page, per user
+ADAPTEST_MATCH_THROTTLE = env.rate("ADAPTEST_MATCH_THROTTLE", "30/h")  # matches made, accepted or started
 ADAPTEST_MAX_TOKENS = env.integer("ADAPTEST_MAX_TOKENS", 10, minimum=1)  # API tokens one user may hold
 # Behind N trusted reverse proxies, the client's address is the N-th from the right in X-Forwarded-For.
 ADAPTEST_PROXY_COUNT = env.integer("ADAPTEST_PROXY_COUNT", 0)
