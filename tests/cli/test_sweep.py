@@ -1,6 +1,6 @@
 """`adaptest sweep`: once for cron and timers, or `--every SECONDS` in the foreground until SIGTERM.
 
-What one sweep does (finish every overdue attempt) is tested with its service in tests/web.
+What one sweep does (finish every overdue attempt, settle matches) is tested with its services in tests/web.
 """
 
 from __future__ import annotations
@@ -43,18 +43,18 @@ def _sweeps(monkeypatch: pytest.MonkeyPatch, outcomes: list[Exception | None]) -
 
 @pytest.mark.usefixtures("sigterm_restored")
 def test_sweep_every_repeats_until_sigterm_and_then_exits_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = _sweeps(monkeypatch, [None, None, None])
+    calls = _sweeps(monkeypatch, [None] * 6)
     assert main(["sweep", "--every", "0.01"]) == 0
-    assert calls == ["expire_overdue_attempts"] * 3
+    assert calls == ["expire_overdue_attempts", "settle_matches"] * 3
 
 
 @pytest.mark.usefixtures("sigterm_restored")
 def test_a_failed_sweep_is_reported_and_the_next_one_still_runs(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    calls = _sweeps(monkeypatch, [OperationalError("the server closed the connection"), None])
+    calls = _sweeps(monkeypatch, [OperationalError("the server closed the connection"), None, None])
     assert main(["sweep", "--every", "0.01"]) == 0
-    assert len(calls) == 2
+    assert calls == ["expire_overdue_attempts", "expire_overdue_attempts", "settle_matches"]
     assert "sweep failed: OperationalError: the server closed the connection" in capsys.readouterr().err
 
 
@@ -75,4 +75,4 @@ def test_sweep_without_every_runs_the_command_once(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr("adaptest.cli.main._django", django)
     assert main(["sweep"]) == 0
-    assert ran == [("expire_overdue_attempts",)]
+    assert ran == [("expire_overdue_attempts",), ("settle_matches",)]

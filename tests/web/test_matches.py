@@ -300,3 +300,19 @@ def test_a_match_on_an_unknown_deck_or_domain_is_refused(ada, t0) -> None:  # ty
         _challenge(ada, t0, key="deep-learning:no-such-deck")
     with pytest.raises(services.MatchError, match="no such domain"):
         _challenge(ada, t0, scope="domain", key="deep-learning:astrology")
+
+
+def test_the_sweep_settles_matches_nobody_came_back_to(ada, dan, cora, t0) -> None:  # type: ignore[no-untyped-def]
+    forgotten = _challenge(ada, t0)
+    _play(ada, forgotten, t0, [True] * 7)
+    played = _challenge(cora, t0)
+    end = _play(cora, played, t0, [True] * 7)
+    services.match_accept(user=dan, match=played, now=end)
+    services.match_question_next(user=dan, match=played, now=end)  # dan starts, then leaves
+    assert services.matches_settle_due(now=end + timedelta(seconds=139)) == 0
+    assert services.matches_settle_due(now=end + timedelta(seconds=140)) == 1
+    assert Match.objects.get(pk=played.pk).status == Match.Status.FINISHED
+    assert MatchRating.objects.get(user=cora).rating == pytest.approx(1520.0)
+    assert services.matches_settle_due(now=t0 + timedelta(days=7)) == 1
+    assert Match.objects.get(pk=forgotten.pk).status == Match.Status.EXPIRED
+    assert services.matches_settle_due(now=t0 + timedelta(days=8)) == 0

@@ -93,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     sweep = commands.add_parser(
-        "sweep", help="finish every open attempt whose time is up (run it from cron or a timer)"
+        "sweep",
+        help="finish every open attempt whose time is up and settle matches the clock has changed (run it "
+        "from cron or a timer)",
     )
     sweep.add_argument(
         "--every", type=float, metavar="SECONDS", help="keep running in the foreground, one sweep this often"
@@ -346,10 +348,14 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+SWEEP_COMMANDS = ("expire_overdue_attempts", "settle_matches")
+"""What one sweep runs: finish overdue attempts, then settle matches (expiries, runs whose time is up)."""
+
+
 def _sweep(args: argparse.Namespace) -> int:
-    """Run expire_overdue_attempts once, or every --every seconds until Ctrl-C or SIGTERM."""
+    """Run the sweep commands once, or every --every seconds until Ctrl-C or SIGTERM."""
     if args.every is None:
-        return _django("expire_overdue_attempts")
+        return max(_django(command) for command in SWEEP_COMMANDS)
     if not args.every > 0:
         print("--every must be a positive number of seconds", file=sys.stderr)
         return 2
@@ -370,7 +376,8 @@ def _sweep(args: argparse.Namespace) -> int:
         while not stop.is_set():
             started = time.monotonic()
             try:
-                call_command("expire_overdue_attempts")
+                for command in SWEEP_COMMANDS:
+                    call_command(command)
             except DatabaseError as error:  # the database may be back next time; a crash would stop sweeping
                 print(f"sweep failed: {error.__class__.__name__}: {error}", file=sys.stderr, flush=True)
             finally:

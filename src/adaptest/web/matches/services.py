@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from adaptest.bank import grade
 from adaptest.bank.kinds.choice import SingleChoiceItem
@@ -449,6 +449,25 @@ def match_settle(*, match: Match, now: datetime) -> Match:
     return match
 
 
+def matches_settle_due(*, now: datetime) -> int:
+    """Settle every match whose state the clock has changed: open challenges past their expiry, and
+    matches with a run whose time is up. `adaptest sweep` runs this, so ratings and leaderboards move even
+    when nobody comes back to look. Returns how many matches finished or expired."""
+    run_time = timedelta(seconds=SECONDS_PER_QUESTION * QUESTIONS)
+    due = (
+        Match.objects.filter(status__in=(Match.Status.OPEN, Match.Status.ACCEPTED))
+        .filter(
+            Q(expires_at__lte=now) | Q(runs__finished_at__isnull=True, runs__started_at__lte=now - run_time)
+        )
+        .distinct()
+    )
+    settled = 0
+    for match in due:
+        match_settle(match=match, now=now)
+        settled += match.status in (Match.Status.FINISHED, Match.Status.EXPIRED)
+    return settled
+
+
 def _refresh(match: Match, locked: Match) -> None:
     for field in ("status", "opponent_id", "finished_at"):
         setattr(match, field, getattr(locked, field))
@@ -541,6 +560,7 @@ __all__ = [
     "match_ghost",
     "match_question_next",
     "match_settle",
+    "matches_settle_due",
     "player_get",
     "player_update",
     "rating_get",
