@@ -283,12 +283,14 @@ def match_ghost(*, user: User, scope: str, key: str, now: datetime) -> Match:
         )
         .exclude(user=user)
         .exclude(match_id__in=seen)
-        .exclude(match__in=Match.objects.filter(ghost_run__user=user).values("ghost_run__match"))
+        .exclude(match_id__in=Match.objects.filter(runs__user=user).values("ghost_run__match"))
         .select_related("match")
     )
     candidates = list(runs[:200])
     if not candidates:
-        raise MatchError(f"Nobody has played {subject.title} recently: challenge someone instead.")
+        raise MatchError(
+            f"No recent game on {subject.title} has questions new to you: challenge someone instead."
+        )
     ratings = {
         r.user_id: r.rating
         for r in MatchRating.objects.filter(
