@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("adaptest.web.itembank.urls")),
     path("practice/", include("adaptest.web.practice.urls")),
     path("cards/", include("adaptest.web.flashcards.urls")),
+    path("matches/", include("adaptest.web.matches.urls")),
 ]

@@ -6,15 +6,26 @@ match is finished (``match_result``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from adaptest.psychometrics.matches import is_provisional
 from adaptest.web.itembank.models import Bank
-from adaptest.web.matches.models import Match, MatchAnswer, MatchRating, MatchRun, Player, RatingChange, Scope
+from adaptest.web.matches.models import (
+    DEFAULT_RATING,
+    Match,
+    MatchAnswer,
+    MatchQuestion,
+    MatchRating,
+    MatchRun,
+    Player,
+    RatingChange,
+    Scope,
+)
 
 LEADERBOARD_SIZE = 10
 EMPTY_LEADERBOARD = "No ratings yet — play a challenge match to create ratings"
@@ -276,7 +287,104 @@ __all__ = [
     "match_for",
     "match_history",
     "match_result",
+    "matches_in_play",
     "open_challenges",
     "rating_histories",
     "run_for",
 ]
+
+
+# --- for the match pages (appended with them) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchSubject:
+    """A deck or a domain a match can be on, as the pages offer it."""
+
+    scope: str
+    key: str
+    title: str
+
+
+def match_subjects() -> list[MatchSubject]:
+    """Every whole shipped deck, then every domain, of every bank: what a challenge or a leaderboard can
+    be about."""
+    decks, domains = [], []
+    for bank in Bank.objects.order_by("bank_id"):
+        for deck in bank.decks:
+            decks.append(MatchSubject(Scope.DECK, f"{bank.bank_id}:{deck['id']}", deck["title"]))
+        for domain, title in bank.domain_titles().items():
+            domains.append(MatchSubject(Scope.DOMAIN, f"{bank.bank_id}:{domain}", title))
+    return decks + domains
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    game: int  # the rating after this many rated matches (0: where every player starts)
+    at: datetime | None
+    rating: float
+    percent: float  # position along the chart's track, 0-100
+
+
+@dataclass(frozen=True)
+class RatingChart:
+    low: int
+    high: int
+    points: list[ChartPoint]
+
+    @property
+    def middle(self) -> int:
+        return (self.low + self.high) // 2
+
+
+CHART_POINTS = 12
+"""At most this many of a rating's latest points are drawn."""
+
+
+def rating_chart(*, history: RatingHistory) -> RatingChart:
+    """A rating's latest points, from where it started while there are few, on a track from a round
+    hundred below them to one above, never narrower than 1400-1600 so that a first game's step of 20
+    looks like the small step it is."""
+    first = max(0, len(history.points) - CHART_POINTS)
+    shown: list[tuple[int, datetime | None, float]] = [
+        (game, at, rating) for game, (at, rating) in enumerate(history.points[first:], start=first + 1)
+    ]
+    if first == 0:
+        shown.insert(0, (0, None, DEFAULT_RATING))
+    ratings = [rating for _, _, rating in shown]
+    low = min(1400, 100 * math.floor((min(ratings) - 50) / 100))
+    high = max(1600, 100 * math.ceil((max(ratings) + 50) / 100))
+    points = [
+        ChartPoint(game, at, rating, round(100 * (rating - low) / (high - low), 1))
+        for game, at, rating in shown
+    ]
+    return RatingChart(low, high, points)
+
+
+def answer_shown(*, user: User, match: Match, position: int) -> MatchAnswer | None:
+    """The user's answer row for a question shown to them: when it was shown (its clock) and, once
+    given, the answer."""
+    return MatchAnswer.objects.filter(run__match=match, run__user=user, position=position).first()
+
+
+def question_seen(*, user: User, question_id: int) -> MatchQuestion | None:
+    """A match question this user has been shown (its figure may be sent to them), or None."""
+    shown = MatchAnswer.objects.filter(
+        run__user=user, run__match=OuterRef("match"), position=OuterRef("position")
+    )
+    return MatchQuestion.objects.filter(Exists(shown), pk=question_id).select_related("item_version").first()
+
+
+def question_figures(*, match: Match) -> dict[int, MatchQuestion]:
+    """Position → question, for the match's questions that come with a figure (items only)."""
+    questions = match.questions.filter(item_version__isnull=False).select_related("item_version")
+    return {q.position: q for q in questions if q.item_version is not None and q.item_version.figure_svg}
+
+
+# --- appended for the JSON API (web/matches/api.py) -------------------------------------------------------
+
+
+def matches_in_play(*, user: User) -> QuerySet[Match]:
+    """The user's matches that are not over for good (open or accepted): the ones to settle before their
+    history is listed, so that a run whose time ran out shows its outcome."""
+    return Match.objects.filter(runs__user=user, status__in=[Match.Status.OPEN, Match.Status.ACCEPTED])
