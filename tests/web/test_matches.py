@@ -226,7 +226,9 @@ def test_alone_a_learner_plays_a_recorded_run_and_only_their_rating_changes(ada,
     assert MatchRating.objects.get(user=ada).rating == ada_after  # the recorded player's rating stays
     with pytest.raises(services.MatchError, match="No recent game on .* has questions new to you"):
         services.match_ghost(user=cora, scope="deck", key="deep-learning:deck-foundations", now=end)
-    with pytest.raises(services.MatchError, match="No recent game on .* has questions new to you"):  # cora has seen those questions
+    with pytest.raises(
+        services.MatchError, match="No recent game on .* has questions new to you"
+    ):  # cora has seen those questions
         services.match_ghost(user=cora, scope="deck", key=DECK, now=end)
 
 
