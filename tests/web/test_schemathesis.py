@@ -40,6 +40,7 @@ from adaptest.web.assessments import services
 from adaptest.web.flashcards import selectors as card_selectors
 from adaptest.web.flashcards import services as card_services
 from adaptest.web.itembank.models import Assessment
+from adaptest.web.matches import services as match_services
 from adaptest.web.practice.services import practice_question_next, practice_start
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +94,11 @@ def _fuzz(operation: Any, mode: GenerationMode, auth: dict[str, str], path: dict
     return calls
 
 
-def test_the_api_keeps_to_its_openapi_document_under_fuzzing(ada, shipped_bank, settings, wsgi_app) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_keeps_to_its_openapi_document_under_fuzzing(
+    ada, dan, shipped_bank, settings, wsgi_app
+) -> None:  # type: ignore[no-untyped-def]
     settings.ADAPTEST_API_THROTTLE = (1_000_000, 60)
+    settings.ADAPTEST_MATCH_THROTTLE = (1_000_000, 3600)
     now = timezone.now()
     assessment = Assessment.objects.get(slug="dl-fundamentals-cert")
     attempt = services.attempt_start(user=ada, assessment=assessment, now=now)
@@ -104,6 +108,10 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(ada, shipped_bank, 
     card = next(iter(card_services.card_identify(deck=deck).values()))
     practice = practice_start(user=ada, bank=assessment.bank, domain="cnn", now=now)
     question = practice_question_next(session=practice, now=now)
+    # dan's challenge, accepted by ada, her first question shown: the match operations reach their handlers
+    match = match_services.match_challenge(user=dan, scope="deck", key=deck.key, listed=False, now=now)
+    match_services.match_accept(user=ada, match=match, now=now)
+    match_services.match_question_next(user=ada, match=match, now=now)
     real = {
         "slug": assessment.slug,
         "attempt_id": attempt.pk,
@@ -112,6 +120,8 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(ada, shipped_bank, 
         "card_id": card.pk,
         "session_id": practice.pk,
         "question_id": question.pk,
+        "match_id": match.pk,
+        "scope": "deck",
     }
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app, headers=auth)

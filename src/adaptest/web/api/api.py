@@ -32,6 +32,9 @@ from adaptest.web.core.throttling import ApiRateLimit, describe_wait, retry_afte
 from adaptest.web.flashcards.api import router as cards_router
 from adaptest.web.itembank.models import Assessment
 from adaptest.web.itembank.selectors import assessment_list_active
+from adaptest.web.matches.api import leaderboards as leaderboards_router
+from adaptest.web.matches.api import register_error_handlers as register_match_error_handlers
+from adaptest.web.matches.api import router as matches_router
 from adaptest.web.practice.api import router as practice_router
 
 FINISHED = "This attempt is finished: its questions are closed; GET its result instead."
@@ -247,6 +250,9 @@ api.add_router("/assessments", assessments)
 api.add_router("/attempts", attempts)
 api.add_router("/cards", cards_router)
 api.add_router("/practice", practice_router)
+api.add_router("/matches", matches_router)
+api.add_router("/leaderboards", leaderboards_router)
+register_match_error_handlers(api)  # MatchError 409, MatchThrottled 429
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
