@@ -511,10 +511,6 @@ MATCH_BODIES: dict[str, list[Any]] = {
     "/api/matches/{match_id}/answers": [{"position": 1, "choice": 0}],
     "/api/matches/player": [{"display_name": "Ada the fuzzer", "on_leaderboards": True}],
 }
-REFUSED_AS_IT_IS = {"/api/matches/ghost"}
-"""Valid bodies the rules refuse (409) in this world: ada has played other matches, and until
-services.match_ghost's NOT IN over a subquery holding NULLs is fixed, that leaves her no recorded run
-(tests/web/test_matches_api.py has the failing case). Its hostile variants are still refused before it."""
 YES_OR_NO = {"listed", "on_leaderboards"}
 """Fields where JSON false is as meant as true."""
 MARKER = "__HOSTILE__"
@@ -590,7 +586,7 @@ def test_every_api_endpoint_refuses_hostile_paths_queries_and_bodies(world: Worl
             )
             for body in bodies:
                 valid = _api(world, method, base_url, body).status_code
-                assert valid < 400 or (path in REFUSED_AS_IT_IS and valid == 409), (path, body, valid)
+                assert valid < 400, (path, body, valid)
                 for leaf, original in _leaves(body):
                     for what, text, status in HOSTILE_JSON:
                         if isinstance(original, str) and what[0].isdigit():

@@ -392,7 +392,6 @@ def test_a_player_chooses_a_display_name_and_whether_leaderboards_show_them(
     assert ada_plays.challenge()["challenger"] == "Grace H"
 
 
-@pytest.mark.xfail(strict=True, reason="services.match_ghost: NOT IN over a subquery holding NULLs")
 def test_a_player_who_has_played_a_challenge_can_still_play_a_recorded_run(
     ada_plays, dan_plays, cora
 ) -> None:  # type: ignore[no-untyped-def]

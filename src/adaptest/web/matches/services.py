@@ -283,7 +283,11 @@ def match_ghost(*, user: User, scope: str, key: str, now: datetime) -> Match:
         )
         .exclude(user=user)
         .exclude(match_id__in=seen)
-        .exclude(match_id__in=Match.objects.filter(runs__user=user).values("ghost_run__match"))
+        .exclude(  # a recorded run's questions this user met in an earlier game against it
+            match_id__in=Match.objects.filter(runs__user=user, ghost_run__isnull=False).values(
+                "ghost_run__match"
+            )
+        )
         .select_related("match")
     )
     candidates = list(runs[:200])
