@@ -32,8 +32,11 @@ def _challenge(user: Any, now: datetime, **kwargs: Any) -> Match:
     return services.match_challenge(user=user, now=now, **options)
 
 
-def _play(user: Any, match: Match, start: datetime, rights: list[bool], seconds: float = 5.0) -> datetime:
-    """Answer every question, right or wrong as ``rights`` says, each ``seconds`` after it is shown."""
+def _play(
+    user: Any, match: Match, start: datetime, rights: list[bool], seconds: float = 5.0, pause: float = 1.0
+) -> datetime:
+    """Answer every question, right or wrong as ``rights`` says, each ``seconds`` after it is shown, then
+    wait ``pause`` seconds before asking for the next."""
     now = start
     for right in rights:
         question = services.match_question_next(user=user, match=match, now=now)
@@ -47,7 +50,7 @@ def _play(user: Any, match: Match, start: datetime, rights: list[bool], seconds:
             choice=question.answer_index if right else wrong,
             now=now,
         )
-        now += timedelta(seconds=1)
+        now += timedelta(seconds=pause)
     return now
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from adaptest.web.core.markdown import render_markdown
 from adaptest.web.itembank.models import ItemVersion, Use
 from adaptest.web.matches import selectors, services
 from adaptest.web.matches.models import Match, MatchAnswer, MatchQuestion, MatchRun, Player
+from tests.web.test_matches import _challenge
+from tests.web.test_matches import _play as _play_through_the_services
 
 pytestmark = pytest.mark.django_db
 
@@ -42,22 +45,7 @@ def _client(user: Any, **kwargs: Any) -> Client:
     return client
 
 
-def _challenge(user: Any, now: datetime, **kwargs: Any) -> Match:
-    options = {"scope": "deck", "key": DECK, "listed": True} | kwargs
-    return services.match_challenge(user=user, now=now, **options)
-
-
-def _play(user: Any, match: Match, start: datetime, rights: list[bool], seconds: float = 2.0) -> datetime:
-    """Answer every question through the services, right or wrong as ``rights`` says."""
-    now = start
-    for right in rights:
-        question = services.match_question_next(user=user, match=match, now=now)
-        assert question is not None
-        now += timedelta(seconds=seconds)
-        wrong = (question.answer_index + 1) % len(question.options)
-        choice = question.answer_index if right else wrong
-        services.match_answer(user=user, match=match, position=question.position, choice=choice, now=now)
-    return now
+_play = partial(_play_through_the_services, seconds=2.0, pause=0.0)
 
 
 def _text(page: str) -> str:

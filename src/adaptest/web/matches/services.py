@@ -25,6 +25,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -211,6 +212,23 @@ def _draw_questions(subject: Subject, user: User, rng: random.Random) -> list[Ma
     return rng.sample(pool, QUESTIONS)
 
 
+def _match_create(subject: Subject, user: User, now: datetime, **fields: Any) -> Match:
+    """A new match on ``subject`` with ``user`` entered as the challenger (their run made too)."""
+    match = Match.objects.create(
+        bank=subject.bank,
+        scope=subject.scope,
+        scope_key=subject.key,
+        scope_title=subject.title,
+        challenger=user,
+        token=secrets.token_urlsafe(16),
+        created_at=now,
+        expires_at=now + EXPIRY,
+        **fields,
+    )
+    MatchRun.objects.create(match=match, user=user, role=MatchRun.Role.CHALLENGER)
+    return match
+
+
 def match_challenge(
     *, user: User, scope: str, key: str, listed: bool, now: datetime, rng: random.Random | None = None
 ) -> Match:
@@ -221,22 +239,10 @@ def match_challenge(
     questions = _draw_questions(subject, user, rng or random.Random(RNG.random()))
     player_get(user=user)
     with transaction.atomic():
-        match = Match.objects.create(
-            bank=subject.bank,
-            scope=subject.scope,
-            scope_key=subject.key,
-            scope_title=subject.title,
-            challenger=user,
-            listed=listed,
-            token=secrets.token_urlsafe(16),
-            seconds_per_question=SECONDS_PER_QUESTION,
-            created_at=now,
-            expires_at=now + EXPIRY,
-        )
+        match = _match_create(subject, user, now, listed=listed, seconds_per_question=SECONDS_PER_QUESTION)
         for position, question in enumerate(questions, start=1):
             question.match, question.position = match, position
         MatchQuestion.objects.bulk_create(questions)
-        MatchRun.objects.create(match=match, user=user, role=MatchRun.Role.CHALLENGER)
     return match
 
 
@@ -310,20 +316,15 @@ def match_ghost(*, user: User, scope: str, key: str, now: datetime) -> Match:
     _throttle(user)
     player_get(user=user)
     with transaction.atomic():
-        match = Match.objects.create(
-            bank=subject.bank,
-            scope=subject.scope,
-            scope_key=subject.key,
-            scope_title=subject.title,
-            challenger=user,
+        match = _match_create(
+            subject,
+            user,
+            now,
+            listed=False,
+            seconds_per_question=ghost.match.seconds_per_question,
             opponent=ghost.user,
             ghost_run=ghost,
-            listed=False,
-            token=secrets.token_urlsafe(16),
             status=Match.Status.ACCEPTED,
-            seconds_per_question=ghost.match.seconds_per_question,
-            created_at=now,
-            expires_at=now + EXPIRY,
         )
         MatchQuestion.objects.bulk_create(
             MatchQuestion(
@@ -339,7 +340,6 @@ def match_ghost(*, user: User, scope: str, key: str, now: datetime) -> Match:
             )
             for q in ghost.match.questions.all()
         )
-        MatchRun.objects.create(match=match, user=user, role=MatchRun.Role.CHALLENGER)
     return match
 
 
