@@ -80,6 +80,10 @@ def unstorable_text(request: HttpRequest) -> tuple[str, str] | None:
         return None
     content_type = request.content_type or ""
     if content_type in _FORM_TYPES:
+        if request.path_info.startswith(API_PREFIX):
+            # The API reads the raw body after this, which Django forbids once a form has been parsed
+            # from the stream (a 500); read it first, and the form is parsed from the kept copy.
+            request.body  # noqa: B018 - read for its effect
         for problem in _in_fields(request.POST, "the form field"):
             return problem
         return None
