@@ -18,6 +18,7 @@ from adaptest.psychometrics.elo import EloModel, match_update, practice_update
 from adaptest.psychometrics.estimation import Estimate, eap, map_estimate, mle, wle
 from adaptest.psychometrics.irt import information, probability
 from adaptest.psychometrics.multidim import DomainPosterior, DomainPrior, domain_posterior
+from adaptest.psychometrics.readiness import MeasuredLevel, Readiness, Shortfall, role_readiness
 from adaptest.psychometrics.reporting import LevelCuts, LevelReport, ReportingScale, level_report, percentile
 from adaptest.psychometrics.responses import ResponseData, ResponseFileError, read_responses
 from adaptest.psychometrics.selection import Blueprint, Exposure, ExposureControl, ItemPool
@@ -52,12 +53,15 @@ __all__ = [
     "LevelCuts",
     "LevelReport",
     "MaxItems",
+    "MeasuredLevel",
     "MinItems",
+    "Readiness",
     "ReportingScale",
     "ResponseData",
     "ResponseFileError",
     "SETarget",
     "SessionState",
+    "Shortfall",
     "StopRule",
     "TestDesign",
     "TimeBudget",
@@ -77,6 +81,7 @@ __all__ = [
     "record",
     "resume",
     "resume_given",
+    "role_readiness",
     "select_next",
     "simulate",
     "start",
