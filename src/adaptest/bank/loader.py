@@ -23,7 +23,7 @@ from adaptest.bank.problems import (
     validated_files,
     yaml_files,
 )
-from adaptest.bank.schema import AssessmentDefinition, BankMeta, Deck
+from adaptest.bank.schema import LEVELS, AssessmentDefinition, BankMeta, Deck
 from adaptest.bank.sources import load_decks, load_families, skill_sources
 from adaptest.bank.yamlsrc import SourceDocument
 
@@ -95,7 +95,31 @@ def _load_meta(path: Path, out: Collector) -> tuple[BankMeta, SourceDocument] | 
         out.add_validation(doc, "bank", error)
         return None
     _check_unique(doc, "domains", [d.id for d in meta.domains], out)
+    _check_roles(doc, meta, out)
     return meta, doc
+
+
+def _check_roles(doc: SourceDocument, meta: BankMeta, out: Collector) -> None:
+    """Role profiles: unique ids, known domains, and no requirement at the lowest level (which every
+    learner meets, so it would only blur the difference between required and not required)."""
+    domains = {d.id for d in meta.domains}
+    seen: set[str] = set()
+    for i, role in enumerate(meta.roles):
+        if role.id in seen:
+            out.add(doc.path, doc.line_of(("roles", i, "id")), role.id, "duplicate role id")
+        seen.add(role.id)
+        for domain, level in role.levels.items():
+            line = doc.line_of(("roles", i, "levels", domain))
+            if domain not in domains:
+                out.add(doc.path, line, role.id, f"levels.{domain}: unknown domain {domain!r}")
+            elif level == LEVELS[0]:
+                out.add(
+                    doc.path,
+                    line,
+                    role.id,
+                    f"levels.{domain}: {LEVELS[0]!r} is met by everyone; "
+                    "leave the domain out to say it is not required",
+                )
 
 
 def _check_unique(doc: SourceDocument, key: str, ids: list[str], out: Collector) -> None:

@@ -149,12 +149,25 @@ class Deck(Strict):
     cards: Annotated[list[Flashcard], Field(min_length=1)]
 
 
+RequiredLevel = Literal["beginning", "developing", "accomplished"]
+
+
+class RoleProfile(Strict):
+    """A role the bank's levels serve: the level each domain needs; domains left out are not required."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+    title: Text
+    rationale: Text
+    levels: Annotated[dict[DomainId, RequiredLevel], Field(min_length=1)]
+
+
 class BankMeta(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: Text
     description: Text | None = None
     domains: Annotated[list[Domain], Field(min_length=1)]
     skills: list[Skill] = Field(default_factory=list)
+    roles: list[RoleProfile] = Field(default_factory=list)
 
 
 class AssessmentDefinition(Strict):
