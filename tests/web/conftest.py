@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from tests.conftest import CHROMIUM
 
@@ -30,6 +31,9 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture
 def tab(chromium, live_server, settings, shipped_bank) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
+    # The rate-limit counters live in the cache table, which flushing the database between browser tests
+    # leaves alone: every browser test signs up from 127.0.0.1, so start each with fresh allowances.
+    cache.clear()
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from adaptest.bank import ITEM_KINDS
 from adaptest.web.assessments.models import Attempt, Response
@@ -28,6 +29,7 @@ def page(live_server, settings, shipped_bank) -> Iterator[Any]:  # type: ignore[
     from playwright.sync_api import sync_playwright
 
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
+    cache.clear()  # fresh sign-up allowances for 127.0.0.1 (see tests/web/conftest.py's tab)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
