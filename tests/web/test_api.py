@@ -53,6 +53,8 @@ OPENAPI_OPERATIONS = [
     ("/api/matches/{match_id}/figures/{position}", "get", "match_figure"),
     ("/api/matches/{match_id}/question", "get", "match_question"),
     ("/api/matches/{match_id}/result", "get", "match_result"),
+    ("/api/me", "delete", "account_delete"),
+    ("/api/me/export", "get", "data_export"),
     ("/api/practice/questions/{question_id}/answer", "post", "practice_answer"),
     ("/api/practice/questions/{question_id}/figure", "get", "practice_figure"),
     ("/api/practice/sessions", "post", "practice_start"),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "adaptest.web.practice",  # practice with immediate feedback, Elo-targeted (above assessments)
     "adaptest.web.flashcards",  # decks, study modes and FSRS reviews (above itembank)
     "adaptest.web.matches",  # challenge matches, Elo ratings and leaderboards (above flashcards)
+    "adaptest.web.privacy",  # data export and account deletion: reads across every app above, so last
     "ninja",  # serves the API docs' Swagger UI from our own static files, not from a CDN
     "axes",  # log-in lock-out (see "Abuse resistance" below)
 ]

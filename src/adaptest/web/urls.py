@@ -13,6 +13,7 @@ urlpatterns = [
     # Pages name their icon; this answers browsers and tools that ask the root for it anyway.
     path("favicon.ico", RedirectView.as_view(url=static("adaptest/favicon.svg"), permanent=True)),
     path("accounts/", include("adaptest.web.accounts.urls")),
+    path("accounts/data/", include("adaptest.web.privacy.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("adaptest.web.assessments.urls")),

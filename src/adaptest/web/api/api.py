@@ -36,6 +36,7 @@ from adaptest.web.matches.api import leaderboards as leaderboards_router
 from adaptest.web.matches.api import register_error_handlers as register_match_error_handlers
 from adaptest.web.matches.api import router as matches_router
 from adaptest.web.practice.api import router as practice_router
+from adaptest.web.privacy.api import router as me_router
 
 FINISHED = "This attempt is finished: its questions are closed; GET its result instead."
 RESULT_NOT_READY = (
@@ -252,6 +253,7 @@ api.add_router("/cards", cards_router)
 api.add_router("/practice", practice_router)
 api.add_router("/matches", matches_router)
 api.add_router("/leaderboards", leaderboards_router)
+api.add_router("/me", me_router)
 register_match_error_handlers(api)  # MatchError 409, MatchThrottled 429
 
 
