@@ -26,7 +26,14 @@ from adaptest.web.api.routing import AdaptestRouter
 from adaptest.web.assessments import selectors, services
 from adaptest.web.assessments.kinds import adapter
 from adaptest.web.assessments.models import Attempt, AttemptItem
-from adaptest.web.assessments.selectors import AttemptResult, QuestionPage, ReviewEntry, SkillFeedback
+from adaptest.web.assessments.selectors import (
+    AttemptResult,
+    QuestionPage,
+    ReviewEntry,
+    RoleDomain,
+    RoleResult,
+    SkillFeedback,
+)
 from adaptest.web.core.http import ApiRequest, figure_response
 from adaptest.web.core.throttling import ApiRateLimit, describe_wait, retry_after
 from adaptest.web.flashcards.api import router as cards_router
@@ -361,7 +368,34 @@ def _result_out(result: AttemptResult, now: datetime) -> s.ResultOut:
         skills=[_skill_out(skill) for skill in result.skills],
         study_plan=[_skill_out(skill) for skill in result.study_plan],
         percentile=result.percentile,
+        roles=[_role_out(role) for role in result.roles],
         review=[_review_out(entry) for entry in result.entries],
+    )
+
+
+def _role_out(role: RoleResult) -> s.RoleReadinessOut:
+    def domain(d: RoleDomain) -> s.RoleDomainOut:
+        return s.RoleDomainOut(id=d.domain_id, title=d.title, required=d.required)
+
+    shortfalls = [
+        s.RoleShortfallOut(
+            id=d.domain_id,
+            title=d.title,
+            required=d.required,
+            level=d.level or "",
+            borderline=d.borderline,
+            levels_short=d.levels_short,
+        )
+        for d in role.shortfalls
+    ]
+    return s.RoleReadinessOut(
+        id=role.role_id,
+        title=role.title,
+        rationale=role.rationale,
+        verdict=role.verdict,
+        requires=[domain(d) for d in role.requires],
+        shortfalls=shortfalls,
+        unmeasured=[domain(d) for d in role.unmeasured],
     )
 
 

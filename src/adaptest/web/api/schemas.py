@@ -264,6 +264,37 @@ class ReviewEntryOut(Schema):
     feedback: list[FeedbackPartOut]
 
 
+class RoleDomainOut(Schema):
+    id: str
+    title: str
+    required: str = Field(description="the level the role needs in this domain")
+
+
+class RoleShortfallOut(RoleDomainOut):
+    level: str = Field(description="the learner's level in this domain")
+    borderline: bool
+    levels_short: int = Field(
+        description="levels between the learner's and the required one; 0 means the level equals the "
+        "requirement but is borderline, which does not count as met"
+    )
+
+
+class RoleReadinessOut(Schema):
+    """One role's verdict: ready (every required domain met), close (exactly one required domain falls
+    short: one level short, or met only borderline), not yet, or not measured (the assessment measured
+    none of the role's domains). docs/roles.md has the rule."""
+
+    id: str
+    title: str
+    rationale: str
+    verdict: Literal["ready", "close", "not yet", "not measured"]
+    requires: list[RoleDomainOut] = Field(description="the domains the role needs; any other is not required")
+    shortfalls: list[RoleShortfallOut]
+    unmeasured: list[RoleDomainOut] = Field(
+        description="required domains this assessment does not measure; the verdict leaves them out"
+    )
+
+
 class ResultOut(Schema):
     attempt: AttemptOut
     score: float
@@ -274,4 +305,7 @@ class ResultOut(Schema):
     skills: list[SkillOut]
     study_plan: list[SkillOut]
     percentile: float | None
+    roles: list[RoleReadinessOut] = Field(
+        description="role readiness from the domain levels (adaptive assessments with scored answers)"
+    )
     review: list[ReviewEntryOut]

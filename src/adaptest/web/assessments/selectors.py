@@ -19,7 +19,8 @@ from django.db.models import F, QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
 from adaptest.bank.outcome import DONT_KNOW, FeedbackPart
-from adaptest.psychometrics import percentile
+from adaptest.psychometrics import MeasuredLevel, percentile, role_readiness
+from adaptest.psychometrics.readiness import Verdict
 from adaptest.web.assessments.engine import CUTS, SCALE
 from adaptest.web.assessments.kinds import ADAPTERS, Fields, ReviewLine, fields_from_answer, widget_context
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
@@ -261,6 +262,7 @@ class AttemptResult:
     study_plan: list[SkillFeedback] = field(default_factory=list)
     percentile: float | None = None
     reference_takers: int = 0
+    roles: list[RoleResult] = field(default_factory=list)
 
     @property
     def correct_count(self) -> int:
@@ -307,6 +309,77 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
         if enough and attempt.report
         else None,
         len(reference),
+        role_results(
+            report=attempt.report,
+            profiles=attempt.assessment.bank.meta.get("roles", []),
+            titles=titles,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class RoleDomain:
+    """A domain a role requires, with the learner's level there (None: not measured)."""
+
+    domain_id: str
+    title: str
+    required: str
+    level: str | None = None
+    borderline: bool = False
+    levels_short: int = 0
+    """0 with ``borderline``: the level equals the requirement but is borderline, so it is not met."""
+
+
+@dataclass(frozen=True)
+class RoleResult:
+    role_id: str
+    title: str
+    rationale: str
+    verdict: Verdict
+    requires: list[RoleDomain]
+    shortfalls: list[RoleDomain]
+    unmeasured: list[RoleDomain]
+
+
+def role_results(
+    *, report: dict[str, Any] | None, profiles: Sequence[dict[str, Any]], titles: dict[str, str]
+) -> list[RoleResult]:
+    """Each role's verdict from a finished attempt's domain levels (none without scored answers).
+
+    ``profiles`` are role profiles as bank.yaml gives them (id, title, rationale, levels); an
+    organisation's own profiles for a campaign are meant to come through here too.
+    """
+    if not report or not report["scored_items"]:
+        return []
+    reported = {d["id"]: MeasuredLevel(d["level"], d["borderline"]) for d in report["domains"]}
+    return [_role_result(profile, reported, titles) for profile in profiles]
+
+
+def _role_result(
+    profile: dict[str, Any], reported: dict[str, MeasuredLevel], titles: dict[str, str]
+) -> RoleResult:
+    # In the bank's domain order: a PostgreSQL jsonb object does not keep the file's key order.
+    order = {domain_id: i for i, domain_id in enumerate(titles)}
+    required = dict(sorted(profile["levels"].items(), key=lambda level: order.get(level[0], len(order))))
+    readiness = role_readiness(required, reported)
+
+    def named(domain_id: str) -> RoleDomain:
+        return RoleDomain(domain_id, titles.get(domain_id, domain_id), required[domain_id])
+
+    shortfalls = [
+        RoleDomain(
+            s.domain, titles.get(s.domain, s.domain), s.required, s.reported, s.borderline, s.levels_short
+        )
+        for s in readiness.shortfalls
+    ]
+    return RoleResult(
+        profile["id"],
+        profile["title"],
+        profile["rationale"],
+        readiness.verdict,
+        [named(d) for d in required],
+        shortfalls,
+        [named(d) for d in readiness.unmeasured],
     )
 
 
