@@ -155,3 +155,39 @@ def test_an_attempt_without_scored_answers_and_a_fixed_exam_show_no_role_verdict
         attempt.refresh_from_db()
         assert "Ready for which role?" not in _page(ada, attempt)
         assert _api_roles(ada, attempt) == {}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_roles_reflow_at_320_and_390_px_with_every_rationale_open(tab, live_server) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import User
+
+    from tests.web.test_layout import SCREENSHOTS, _fits
+    from tests.web.test_matches_browser import PASSWORD
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.goto(live_server.url + "/accounts/signup/")
+    tab.fill("#id_username", "rhea")
+    tab.fill("#id_password1", PASSWORD)
+    tab.fill("#id_password2", PASSWORD)
+    tab.get_by_role("button", name="Sign up").click()
+    tab.wait_for_url(lambda url: "signup" not in url)
+    assessment = Assessment.objects.get(slug="dl-skills-assessment")
+    attempt = take(User.objects.get(username="rhea"), assessment, lambda item: item.key_answer())
+    _plant_levels(
+        attempt,
+        {
+            "foundations": ("developing", False),
+            "improving_networks": ("developing", True),
+            "cnn": ("beginning", False),
+            "sequence_models": ("developing", True),
+        },
+    )
+    tab.goto(f"{live_server.url}/attempts/{attempt.pk}/result/")
+    assert tab.get_by_role("heading", name="Deep-learning researcher: Not yet").is_visible()
+    tab.evaluate("document.querySelectorAll('.role details').forEach((details) => { details.open = true; })")
+    assert tab.get_by_text("Proposes and tests new methods").is_visible()
+    assert _fits(tab, "result-roles") == []
+    for width in (320, 390):  # one role close up, to look at
+        tab.set_viewport_size({"width": width, "height": 800})
+        tab.locator(f"#role-{RESEARCHER}").screenshot(path=str(SCREENSHOTS / f"result-role-{width}.png"))
