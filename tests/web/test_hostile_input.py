@@ -37,6 +37,7 @@ from adaptest.bank import DONT_KNOW
 from adaptest.web.accounts.services import api_token_create
 from adaptest.web.assessments import services
 from adaptest.web.assessments.models import Attempt, Response
+from adaptest.web.credentials.models import Credential
 from adaptest.web.flashcards.selectors import deck_get
 from adaptest.web.flashcards.services import card_identify, personal_deck_import
 from adaptest.web.itembank.models import Assessment, Bank
@@ -92,6 +93,9 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
     practice = practice_start(user=ada, bank=Bank.objects.get(bank_id=bank), domain="cnn", now=now)
     practised = practice_question_next(session=practice, now=now)
     match = _match_in_play(ada, ben, now)
+    credential = Credential.objects.create(  # unsigned: these pages only look it up
+        user=ada, achievement_name="Cert", issuer="did:web:testserver", issued_at=now, valid_until=now
+    )
     return World(
         clients=clients,
         params={
@@ -104,6 +108,8 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
             "session_id": [str(practice.pk)],
             "question_id": [str(practised.pk)],
             "match_id": [str(match.pk)],
+            "credential_id": [str(credential.uuid)],
+            "number": ["1"],  # a certificate status list
         },
         pairs={
             ("attempt_id", "position"): [

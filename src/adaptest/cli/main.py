@@ -108,6 +108,25 @@ def _parser() -> argparse.ArgumentParser:
     token_create.add_argument("--name", default="command line", help="what the token is for")
     token_create.set_defaults(handler=lambda a: _django("create_api_token", a.username, "--name", a.name))
 
+    credential = commands.add_parser("credential", help="Open Badges certificates").add_subparsers(
+        title="credential commands"
+    )
+    verify = credential.add_parser(
+        "verify", help="verify a signed certificate (.jwt) offline: signature, issuer, dates, revocation"
+    )
+    verify.add_argument("file", type=Path, help="the signed credential, a compact JWS")
+    verify.add_argument(
+        "--issuer-key",
+        type=Path,
+        required=True,
+        metavar="JWK_FILE",
+        help="the issuer's public key: its /.well-known/did.json or a JWK",
+    )
+    verify.add_argument(
+        "--status-list", type=Path, metavar="FILE", help="the issuer's status list (.jwt): checks revocation"
+    )
+    verify.set_defaults(handler=_credential_verify)
+
     manage = commands.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=lambda a: _django(*a.rest))
@@ -350,6 +369,29 @@ def _cpu_count() -> int:
 
 SWEEP_COMMANDS = ("expire_overdue_attempts", "settle_matches")
 """What one sweep runs: finish overdue attempts, then settle matches (expiries, runs whose time is up)."""
+
+
+def _credential_verify(args: argparse.Namespace) -> int:
+    """Print each check that passed, then VALID (0) or the reason it is refused (1). No network, no Django."""
+    from datetime import UTC, datetime
+
+    from adaptest.web.credentials.verification import credential_verify
+
+    try:
+        token = args.file.read_text()
+        issuer_key = json.loads(args.issuer_key.read_text())
+        status_list = args.status_list.read_text() if args.status_list else None
+    except (OSError, ValueError) as error:
+        print(f"REFUSED: cannot read the files given: {error}", file=sys.stderr)
+        return 1
+    result = credential_verify(token, issuer_key=issuer_key, status_list=status_list, now=datetime.now(UTC))
+    for check in result.checked:
+        print(f"ok  {check}")
+    if result.refusal is not None:
+        print(f"REFUSED: {result.refusal}", file=sys.stderr)
+        return 1
+    print(f"VALID: {result.credential.get('name', 'credential')} ({result.credential.get('id')})")
+    return 0
 
 
 def _sweep(args: argparse.Namespace) -> int:

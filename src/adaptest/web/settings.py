@@ -25,6 +25,10 @@ HTTPS = env.boolean("ADAPTEST_HTTPS", False)
 SECRET_KEY = env.secret_key("ADAPTEST_SECRET_KEY", DATA_DIR)
 ALLOWED_HOSTS = env.strings("ADAPTEST_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.strings("ADAPTEST_CSRF_TRUSTED_ORIGINS", [])
+# Certificates (docs/credentials.md): the Ed25519 signing key is a file, never a database row, and the
+# issuer is did:web:<ADAPTEST_ISSUER_DOMAIN>, or did:web:<the request's host> when that is empty.
+ADAPTEST_ISSUER_KEY_FILE = env.path("ADAPTEST_ISSUER_KEY_FILE", DATA_DIR / "issuer-ed25519.jwk")
+ADAPTEST_ISSUER_DOMAIN = env.string("ADAPTEST_ISSUER_DOMAIN", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,6 +45,7 @@ INSTALLED_APPS = [
     "adaptest.web.practice",  # practice with immediate feedback, Elo-targeted (above assessments)
     "adaptest.web.flashcards",  # decks, study modes and FSRS reviews (above itembank)
     "adaptest.web.matches",  # challenge matches, Elo ratings and leaderboards (above flashcards)
+    "adaptest.web.credentials",  # Open Badges 3.0 certificates for passed exams (above assessments)
     "adaptest.web.privacy",  # data export and account deletion: reads across every app above, so last
     "ninja",  # serves the API docs' Swagger UI from our own static files, not from a CDN
     "axes",  # log-in lock-out (see "Abuse resistance" below)

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from adaptest.web.api.api import api
 from adaptest.web.core.views import home
+from adaptest.web.credentials.views import did_document
 
 admin.site.site_header = "Adaptest administration"
 
@@ -21,4 +22,6 @@ urlpatterns = [
     path("practice/", include("adaptest.web.practice.urls")),
     path("cards/", include("adaptest.web.flashcards.urls")),
     path("matches/", include("adaptest.web.matches.urls")),
+    path("credentials/", include("adaptest.web.credentials.urls")),
+    path(".well-known/did.json", did_document, name="did_document"),  # did:web: the issuer's public key
 ]

@@ -1,0 +1,60 @@
+"""Pages: the holder's credentials and downloads; public ones for verifiers (DID document, status lists,
+a credential's verification page)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from adaptest.web.core.http import AuthenticatedHttpRequest
+from adaptest.web.credentials import selectors, services
+from adaptest.web.credentials.keys import issuer_for_request
+from adaptest.web.credentials.models import Credential
+
+
+def did_document(request: HttpRequest) -> JsonResponse:
+    document = selectors.did_document(issuer=issuer_for_request(request))
+    return JsonResponse(document, content_type="application/did+json")
+
+
+def status_list(request: HttpRequest, number: int) -> HttpResponse:
+    if not selectors.status_list_exists(number=number):
+        raise Http404("No such status list.")
+    token = selectors.status_list_credential(
+        issuer=issuer_for_request(request), number=number, now=timezone.now()
+    )
+    response = HttpResponse(token, content_type="application/vc+jwt")
+    response["Cache-Control"] = "no-cache"  # a revocation must show at once
+    return response
+
+
+def credential_verify(request: HttpRequest, credential_id: UUID) -> HttpResponse:
+    credential = get_object_or_404(Credential, uuid=credential_id)
+    state = selectors.credential_state(credential=credential, now=timezone.now())
+    return render(request, "credentials/verify.html", {"credential": credential, "state": state})
+
+
+@never_cache
+@login_required
+def credential_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    now = timezone.now()
+    services.credentials_issue_missing(user=request.user, now=now, issuer=issuer_for_request(request))
+    rows = [
+        (credential, selectors.credential_state(credential=credential, now=now))
+        for credential in selectors.credential_list(user=request.user)
+    ]
+    return render(request, "credentials/list.html", {"rows": rows})
+
+
+@never_cache
+@login_required
+def credential_download(request: AuthenticatedHttpRequest, credential_id: UUID) -> HttpResponse:
+    credential = selectors.credential_get_for_holder(user=request.user, credential_id=credential_id)
+    response = HttpResponse(credential.token, content_type="application/vc+jwt")
+    response["Content-Disposition"] = f'attachment; filename="adaptest-credential-{credential.uuid}.jwt"'
+    return response
