@@ -40,6 +40,7 @@ OPENAPI_OPERATIONS = [
     ("/api/cards/decks/{key}/cards", "get", "card_deck_cards"),
     ("/api/cards/due", "get", "card_due_list"),
     ("/api/cards/{card_id}/review", "post", "card_review"),
+    ("/api/credentials", "get", "credential_list"),
     ("/api/leaderboards/{scope}/{key}", "get", "match_leaderboard"),
     ("/api/matches", "get", "match_list"),
     ("/api/matches", "post", "match_challenge"),

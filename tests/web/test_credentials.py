@@ -387,3 +387,17 @@ def test_the_offline_verifier_loads_no_django() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_api_lists_the_holders_credentials_only(credential: Credential, dan) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.accounts.services import api_token_create
+
+    _, ada_token = api_token_create(user=credential.user, name="t", now=timezone.now())
+    _, dan_token = api_token_create(user=dan, name="t", now=timezone.now())
+    listed = Client().get("/api/credentials", HTTP_AUTHORIZATION=f"Bearer {ada_token}").json()
+    assert [(c["id"], c["state"], c["credential"]) for c in listed] == [
+        (str(credential.uuid), "valid", credential.token)
+    ]
+    assert listed[0]["verification_url"].endswith(reverse("credential_verify", args=[credential.uuid]))
+    assert Client().get("/api/credentials", HTTP_AUTHORIZATION=f"Bearer {dan_token}").json() == []
+    assert Client().get("/api/credentials").status_code == 401

@@ -36,6 +36,7 @@ from adaptest.web.assessments.selectors import (
 )
 from adaptest.web.core.http import ApiRequest, figure_response
 from adaptest.web.core.throttling import ApiRateLimit, describe_wait, retry_after
+from adaptest.web.credentials.api import router as credentials_router
 from adaptest.web.flashcards.api import router as cards_router
 from adaptest.web.itembank.models import Assessment
 from adaptest.web.itembank.selectors import assessment_list_active
@@ -261,6 +262,7 @@ api.add_router("/practice", practice_router)
 api.add_router("/matches", matches_router)
 api.add_router("/leaderboards", leaderboards_router)
 api.add_router("/me", me_router)
+api.add_router("/credentials", credentials_router)
 register_match_error_handlers(api)  # MatchError 409, MatchThrottled 429
 
 
