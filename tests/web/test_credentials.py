@@ -401,3 +401,21 @@ def test_the_api_lists_the_holders_credentials_only(credential: Credential, dan)
     assert listed[0]["verification_url"].endswith(reverse("credential_verify", args=[credential.uuid]))
     assert Client().get("/api/credentials", HTTP_AUTHORIZATION=f"Bearer {dan_token}").json() == []
     assert Client().get("/api/credentials").status_code == 401
+
+
+def test_the_certificate_png_has_a_qr_code_to_the_verification_page(credential: Credential, dan) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    holder = Client()
+    holder.force_login(credential.user)
+    response = holder.get(reverse("credential_certificate", args=[credential.uuid]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(response.content)))
+    url = "http://testserver" + reverse("credential_verify", args=[credential.uuid])
+    assert [code.text for code in codes] == [url]
+    other = Client()
+    other.force_login(dan)
+    assert other.get(reverse("credential_certificate", args=[credential.uuid])).status_code == 404

@@ -37,8 +37,8 @@ class CredentialOut(Schema):
 @router.get("", response=list[CredentialOut], url_name="credential_list")
 def credential_list(request: ApiRequest) -> list[CredentialOut]:
     """Your certificates, one per passed certification exam."""
-    now = timezone.now()
-    services.credentials_issue_missing(user=request.auth, now=now, issuer=issuer_for_request(request))
+    now, issuer = timezone.now(), issuer_for_request(request)
+    services.credentials_issue_missing(user=request.auth, now=now, issuer=issuer)
     return [
         CredentialOut(
             id=credential.uuid,
@@ -47,7 +47,7 @@ def credential_list(request: ApiRequest) -> list[CredentialOut]:
             issued_at=credential.issued_at,
             valid_until=credential.valid_until,
             state=selectors.credential_state(credential=credential, now=now),
-            verification_url=request.build_absolute_uri(reverse("credential_verify", args=[credential.uuid])),
+            verification_url=issuer.base_url + reverse("credential_verify", args=[credential.uuid]),
             credential=credential.token,
         )
         for credential in selectors.credential_list(user=request.auth)

@@ -8,11 +8,13 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from adaptest.web.core.http import AuthenticatedHttpRequest
 from adaptest.web.credentials import selectors, services
+from adaptest.web.credentials.certificate import certificate_png
 from adaptest.web.credentials.keys import issuer_for_request
 from adaptest.web.credentials.models import Credential
 
@@ -57,4 +59,19 @@ def credential_download(request: AuthenticatedHttpRequest, credential_id: UUID) 
     credential = selectors.credential_get_for_holder(user=request.user, credential_id=credential_id)
     response = HttpResponse(credential.token, content_type="application/vc+jwt")
     response["Content-Disposition"] = f'attachment; filename="adaptest-credential-{credential.uuid}.jwt"'
+    return response
+
+
+@never_cache
+@login_required
+def credential_certificate(request: AuthenticatedHttpRequest, credential_id: UUID) -> HttpResponse:
+    credential = selectors.credential_get_for_holder(user=request.user, credential_id=credential_id)
+    png = certificate_png(
+        credential=credential,
+        holder_name=request.user.get_full_name() or request.user.username,
+        verification_url=issuer_for_request(request).base_url
+        + reverse("credential_verify", args=[credential.uuid]),
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="adaptest-certificate-{credential.uuid}.png"'
     return response
