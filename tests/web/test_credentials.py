@@ -419,3 +419,23 @@ def test_the_certificate_png_has_a_qr_code_to_the_verification_page(credential: 
     other = Client()
     other.force_login(dan)
     assert other.get(reverse("credential_certificate", args=[credential.uuid])).status_code == 404
+
+
+def test_staff_revoke_in_the_admin_and_the_holder_sees_it(
+    credential: Credential, client: Client, ben
+) -> None:  # type: ignore[no-untyped-def]
+    staff = Client()
+    staff.force_login(ben)
+    changelist = reverse("admin:credentials_credential_changelist")
+    response = staff.post(changelist, {"action": "revoke", "_selected_action": [credential.pk]})
+    assert response.status_code == 302
+    credential.refresh_from_db()
+    assert credential.revoked_at is not None
+    assert "Revoked" in client.get(reverse("credential_list")).content.decode()
+
+
+def test_the_data_export_holds_the_holders_credentials(credential: Credential) -> None:
+    from adaptest.web.privacy.selectors import user_data_export
+
+    exported = json.dumps(user_data_export(user=credential.user), default=str)
+    assert str(credential.uuid) in exported
