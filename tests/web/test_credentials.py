@@ -78,31 +78,42 @@ def _verify(token: str, client: Client, *, now: datetime | None = None):  # type
 # Issuing and verifying offline
 
 
-def test_a_passed_exam_yields_a_credential_the_cli_verifies_offline(
-    credential: Credential, client: Client, tmp_path: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+def _cli_verify(credential: Credential, client: Client, folder: Path) -> int:
+    """`adaptest credential verify` on the credential, offline, with the issuer's DID document and status
+    list saved as files beside it; its exit code."""
     files = {
         "cred.jwt": credential.token,
         "did.json": json.dumps(_did(client)),
         "status.jwt": _status_list(client),
     }
     for name, text in files.items():
-        (tmp_path / name).write_text(text)
-    code = adaptest(
-        [
-            "credential",
-            "verify",
-            str(tmp_path / "cred.jwt"),
-            "--issuer-key",
-            str(tmp_path / "did.json"),
-            "--status-list",
-            str(tmp_path / "status.jwt"),
-        ]
-    )
+        (folder / name).write_text(text)
+    command = ["credential", "verify", str(folder / "cred.jwt"), "--issuer-key", str(folder / "did.json")]
+    return adaptest([*command, "--status-list", str(folder / "status.jwt")])
+
+
+def test_a_passed_exam_yields_a_credential_the_cli_verifies_offline(
+    credential: Credential, client: Client, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    code = _cli_verify(credential, client, tmp_path)
     out = capsys.readouterr().out
     assert code == 0, out
     for check in ("signature", "issuer: did:web:testserver", "dates", "revocation: not revoked", "VALID"):
         assert check in out
+
+
+def test_the_result_of_a_passed_exam_and_the_account_page_lead_to_the_certificate(
+    client: Client, ada, certification: Assessment
+) -> None:  # type: ignore[no-untyped-def]
+    passed = _finish(ada, certification, correct=True)
+    failed = _finish(ada, certification, correct=False)
+    client.force_login(ada)
+    link = f'<a href="{reverse("credential_list")}">'
+    assert (
+        link + "Get your certificate</a>" in client.get(reverse("result", args=[passed.pk])).content.decode()
+    )
+    assert "Get your certificate" not in client.get(reverse("result", args=[failed.pk])).content.decode()
+    assert link + "Your certificates</a>" in client.get(reverse("account")).content.decode()
 
 
 def test_a_failed_exam_yields_no_credential(client: Client, ada, certification: Assessment) -> None:  # type: ignore[no-untyped-def]
@@ -122,20 +133,7 @@ def test_the_cli_refuses_a_revoked_credential_with_the_reason(
     credential: Credential, client: Client, tmp_path: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     credential_revoke(credential=credential, now=timezone.now())
-    (tmp_path / "cred.jwt").write_text(credential.token)
-    (tmp_path / "did.json").write_text(json.dumps(_did(client)))
-    (tmp_path / "status.jwt").write_text(_status_list(client))
-    code = adaptest(
-        [
-            "credential",
-            "verify",
-            str(tmp_path / "cred.jwt"),
-            "--issuer-key",
-            str(tmp_path / "did.json"),
-            "--status-list",
-            str(tmp_path / "status.jwt"),
-        ]
-    )
+    code = _cli_verify(credential, client, tmp_path)
     assert code == 1
     assert "REFUSED: revocation: the issuer has revoked this credential" in capsys.readouterr().err
 

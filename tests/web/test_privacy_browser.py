@@ -54,3 +54,28 @@ def test_a_learner_downloads_their_data_then_deletes_the_account_by_keyboard(tab
     page.screenshot(path=str(SCREENSHOTS / "deleted-1280.png"), full_page=True)
     assert not User.objects.filter(username="quillon").exists()
     assert not axe.findings, "\n".join(axe.findings)
+
+
+def test_the_certificate_pages_pass_axe_and_reflow(tab, live_server, ada, certification) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.credentials.models import Credential
+    from tests.web.test_credentials import _finish
+
+    _finish(ada, certification, correct=True)
+    page, axe = tab, Scanner(tab)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", ada.username)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.goto(live_server.url + "/credentials/")
+    credential = Credential.objects.get(user=ada)
+    pages = {"certificates": "/credentials/", "verification": f"/credentials/verify/{credential.uuid}/"}
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        for width in (1280, 390, 320):
+            page.set_viewport_size({"width": width, "height": 800})
+            axe.scan(f"{name} {width}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (name, width, overflow)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    expect(page.get_by_text("valid", exact=False).first).to_be_visible()
+    assert not axe.findings, "\n".join(axe.findings)
