@@ -317,8 +317,7 @@ def match_list(request: ApiRequest) -> list[MatchHistoryOut]:
     """Your matches, newest first, with the outcome once finished."""
     refuse_unknown_query(request)
     now = timezone.now()
-    for match in selectors.matches_in_play(user=request.auth):  # a run whose time ran out is over now
-        services.match_settle(match=match, now=now)
+    services.matches_settle_for(user=request.auth, now=now)
     entries = selectors.match_history(user=request.auth)
     names = _names(entry.match for entry in entries)
     return [
@@ -405,7 +404,6 @@ def match_question(request: ApiRequest, match_id: MatchId) -> MatchQuestionOut |
         return Status(409, MatchConflictOut(detail=RUN_OVER, run_over=True, state=match.status))  # type: ignore[arg-type]
     shown = selectors.answer_shown(user=request.auth, match=match, position=question.position)
     assert shown is not None  # match_question_next has just shown it
-    elapsed = (now - shown.shown_at).total_seconds()
     return MatchQuestionOut(
         position=question.position,
         questions=services.QUESTIONS,
@@ -413,7 +411,7 @@ def match_question(request: ApiRequest, match_id: MatchId) -> MatchQuestionOut |
         options=list(question.options),
         figure=_figure(match, question),
         shown_at=shown.shown_at,
-        seconds_left=round(max(0.0, match.seconds_per_question - elapsed), 1),
+        seconds_left=round(shown.seconds_left(limit=match.seconds_per_question, now=now), 1),
         seconds_per_question=match.seconds_per_question,
     )
 
@@ -429,7 +427,8 @@ def match_answer(request: ApiRequest, match_id: MatchId, payload: MatchAnswerIn)
         user=request.auth, match=match, position=payload.position, choice=payload.choice, now=timezone.now()
     )
     answer = result.answer
-    assert answer.answered_at is not None and answer.choice is not None  # graded now, or earlier (a replay)
+    seconds = answer.seconds_taken
+    assert seconds is not None and answer.choice is not None  # graded now, or earlier (a replay)
     return MatchAnswerOut(
         position=answer.position,
         choice=answer.choice,
@@ -437,7 +436,7 @@ def match_answer(request: ApiRequest, match_id: MatchId, payload: MatchAnswerIn)
         late=answer.late,
         points=answer.points,
         right_choice=result.question.answer_index,
-        seconds=(answer.answered_at - answer.shown_at).total_seconds(),
+        seconds=seconds,
         replay=result.replay,
         run_over=result.run_over,
         state=match.status,  # type: ignore[arg-type]

@@ -9,6 +9,8 @@ read by assessments or practice.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -158,6 +160,15 @@ class MatchAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.run_id} #{self.position}"
+
+    @property
+    def seconds_taken(self) -> float | None:
+        """From being shown to being answered, on the server's clock; None while unanswered."""
+        return (self.answered_at - self.shown_at).total_seconds() if self.answered_at else None
+
+    def seconds_left(self, *, limit: int, now: datetime) -> float:
+        """What is left of the question's ``limit`` at ``now`` (0 once it has run out)."""
+        return max(0.0, limit - (now - self.shown_at).total_seconds())
 
 
 class MatchRating(models.Model):

@@ -181,9 +181,8 @@ def match_result(*, user: User, match: Match) -> MatchResult | None:
 def _player_answer(answer: MatchAnswer | None, options: list[str]) -> PlayerAnswer:
     if answer is None or answer.answered_at is None:
         return PlayerAnswer(None, False, answer is not None, None, 0)
-    seconds = (answer.answered_at - answer.shown_at).total_seconds()
     choice = options[answer.choice] if answer.choice is not None else None
-    return PlayerAnswer(choice, answer.correct, answer.late, seconds, answer.points)
+    return PlayerAnswer(choice, answer.correct, answer.late, answer.seconds_taken, answer.points)
 
 
 @dataclass(frozen=True)
@@ -287,14 +286,13 @@ __all__ = [
     "match_for",
     "match_history",
     "match_result",
-    "matches_in_play",
     "open_challenges",
     "rating_histories",
     "run_for",
 ]
 
 
-# --- for the match pages (appended with them) -------------------------------------------------------------
+# --- what the match pages show ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -379,12 +377,3 @@ def question_figures(*, match: Match) -> dict[int, MatchQuestion]:
     """Position → question, for the match's questions that come with a figure (items only)."""
     questions = match.questions.filter(item_version__isnull=False).select_related("item_version")
     return {q.position: q for q in questions if q.item_version is not None and q.item_version.figure_svg}
-
-
-# --- appended for the JSON API (web/matches/api.py) -------------------------------------------------------
-
-
-def matches_in_play(*, user: User) -> QuerySet[Match]:
-    """The user's matches that are not over for good (open or accepted): the ones to settle before their
-    history is listed, so that a run whose time ran out shows its outcome."""
-    return Match.objects.filter(runs__user=user, status__in=[Match.Status.OPEN, Match.Status.ACCEPTED])

@@ -455,6 +455,14 @@ def match_settle(*, match: Match, now: datetime) -> Match:
     return match
 
 
+def matches_settle_for(*, user: User, now: datetime) -> None:
+    """Settle the user's matches that are not over for good, so that their history shows a run whose time
+    ran out as over, with its outcome (the pages and the API do this before listing them)."""
+    in_play = Match.objects.filter(runs__user=user, status__in=(Match.Status.OPEN, Match.Status.ACCEPTED))
+    for match in in_play:
+        match_settle(match=match, now=now)
+
+
 def matches_settle_due(*, now: datetime) -> int:
     """Settle every match whose state the clock has changed: open challenges past their expiry, and
     matches with a run whose time is up. `adaptest sweep` runs this, so ratings and leaderboards move even
@@ -567,6 +575,7 @@ __all__ = [
     "match_question_next",
     "match_settle",
     "matches_settle_due",
+    "matches_settle_for",
     "player_get",
     "player_update",
     "rating_get",

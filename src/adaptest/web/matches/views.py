@@ -88,8 +88,7 @@ def _hub(
     request: AuthenticatedHttpRequest, *, player_form: PlayerForm | None = None, status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
-    for match in selectors.matches_in_play(user=request.user):  # runs whose time ran out show their outcome
-        services.match_settle(match=match, now=now)
+    services.matches_settle_for(user=request.user, now=now)
     subjects = selectors.match_subjects()
     player = services.player_get(user=request.user)
     waiting = list(selectors.open_challenges(user=request.user, now=now))
@@ -276,13 +275,12 @@ def _question_page(
         return redirect("match", match_id=match.pk)
     shown = selectors.answer_shown(user=request.user, match=match, position=question.position)
     assert shown is not None  # match_question_next has just shown it
-    taken = (now - shown.shown_at).total_seconds()
     context = {
         "match": match,
         "question": question,
         "options": list(enumerate(question.options)),
         "figure": _figure_alt(question),
-        "seconds_left": max(0, int(match.seconds_per_question - taken)),
+        "seconds_left": int(shown.seconds_left(limit=match.seconds_per_question, now=now)),
         "questions": services.QUESTIONS,
         "scope": scope_label(match.scope),
         "error": error,
@@ -312,7 +310,7 @@ def _answer(request: AuthenticatedHttpRequest, match: Match) -> HttpResponse:
         "answer": answer,
         "chosen": question.options[answer.choice] if answer.choice is not None else "",
         "right_option": question.options[question.answer_index],
-        "seconds": (answer.answered_at - answer.shown_at).total_seconds() if answer.answered_at else None,
+        "seconds": answer.seconds_taken,
         "run_over": result.run_over,
         "finished": match.status == Match.Status.FINISHED,
         "figure": _figure_alt(question),
