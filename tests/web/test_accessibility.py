@@ -14,8 +14,11 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from adaptest.bank import ITEM_KINDS
 from adaptest.web.assessments.models import Attempt
@@ -92,6 +95,25 @@ def test_every_page_of_a_learners_exam_has_no_serious_or_critical_axe_violation(
     page.get_by_role("button", name="Sign up").click()
     assert page.locator(".field-error").count() >= 1  # the errors are on the page being scanned
     axe.scan("signup with errors")
+    axe.visit("password reset", site + "/accounts/password_reset/")
+    page.fill("#id_email", "nobody@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    assert page.get_by_role("heading", name="Check your e-mail").is_visible()
+    axe.scan("password reset sent")
+    axe.visit("password reset, link no longer valid", site + "/accounts/reset/MQ/used-token/")
+    grace = get_user_model().objects.create_user("grace", "grace@example.org", "a-long-Test-passphrase-42")
+    uid, token = urlsafe_base64_encode(force_bytes(grace.pk)), default_token_generator.make_token(grace)
+    axe.visit("password reset, new password", f"{site}/accounts/reset/{uid}/{token}/")
+    page.fill("#id_new_password1", "short")
+    page.fill("#id_new_password2", "different")
+    page.get_by_role("button", name="Set the new password").click()
+    assert page.locator(".field-error").count() >= 1
+    axe.scan("password reset, new password with errors")
+    page.fill("#id_new_password1", "another-Long-passphrase-17")
+    page.fill("#id_new_password2", "another-Long-passphrase-17")
+    page.get_by_role("button", name="Set the new password").click()
+    assert page.get_by_role("heading", name="Password changed").is_visible()
+    axe.scan("password reset complete")
 
     # a learner takes the certification exam: a question page of every kind at 1280 px, and every question
     # page on a phone, where long code and wide grids scroll in their own boxes

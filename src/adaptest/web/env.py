@@ -43,6 +43,14 @@ def integer(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def port(name: str, default: int) -> int:
+    """A TCP port, 1 to 65535."""
+    value = integer(name, default, minimum=1)
+    if value > 65535:
+        raise ImproperlyConfigured(f"{name}={os.environ.get(name)!r} is not a port (1 to 65535)")
+    return value
+
+
 def fraction(name: str, default: float) -> float:
     """A number strictly between 0 and 1, such as 0.7."""
     raw = os.environ.get(name)
@@ -77,6 +85,26 @@ def rate(name: str, default: str) -> tuple[int, int]:
             f"{name}={raw!r} is not a rate: write how many per s, m, h or d, such as 600/m or 10/h"
         )
     return int(count), RATE_PERIODS[period]
+
+
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+"""The e-mail backends by short name. Dotted paths are refused on purpose: a typo in one would only fail
+at the first mail sent, long after start-up."""
+
+
+def email_backend(name: str, default: str) -> str:
+    """Django's e-mail backend for a short name: console, smtp, file or locmem."""
+    raw = os.environ.get(name) or default
+    backend = EMAIL_BACKENDS.get(raw.strip().lower())
+    if backend is None:
+        choices = ", ".join(EMAIL_BACKENDS)
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an e-mail backend (use one of {choices})")
+    return backend
 
 
 def path(name: str, default: Path) -> Path:

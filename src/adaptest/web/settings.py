@@ -146,6 +146,8 @@ ADAPTEST_API_THROTTLE = env.rate("ADAPTEST_API_THROTTLE", "600/m")
 ADAPTEST_SIGNUP_THROTTLE = env.rate("ADAPTEST_SIGNUP_THROTTLE", "10/h")  # accounts created per address
 ADAPTEST_TOKEN_THROTTLE = env.rate("ADAPTEST_TOKEN_THROTTLE", "10/h")  # tokens created on the page, per user
 ADAPTEST_MATCH_THROTTLE = env.rate("ADAPTEST_MATCH_THROTTLE", "30/h")  # matches made, accepted or started
+# Password-reset requests per address, whether or not the e-mail has an account (so the limit reveals none).
+ADAPTEST_PASSWORD_RESET_THROTTLE = env.rate("ADAPTEST_PASSWORD_RESET_THROTTLE", "5/h")
 ADAPTEST_MAX_TOKENS = env.integer("ADAPTEST_MAX_TOKENS", 10, minimum=1)  # API tokens one user may hold
 # Behind N trusted reverse proxies, the client's address is the N-th from the right in X-Forwarded-For.
 ADAPTEST_PROXY_COUNT = env.integer("ADAPTEST_PROXY_COUNT", 0)
@@ -157,6 +159,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "adaptest.web.core.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "adaptest.web.accounts.views.locked_out"
+
+# E-mail (docs/configuration.md): password-reset links. The console backend prints each mail in the
+# terminal, so `make run` works without a mail server; production sets smtp and its host, user and password.
+EMAIL_BACKEND = env.email_backend("ADAPTEST_EMAIL_BACKEND", "console")
+EMAIL_HOST = env.string("ADAPTEST_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.port("ADAPTEST_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env.string("ADAPTEST_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.string("ADAPTEST_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("ADAPTEST_EMAIL_USE_TLS", True)  # STARTTLS, as on port 587
+EMAIL_FILE_PATH = env.path("ADAPTEST_EMAIL_FILE_PATH", DATA_DIR / "mail")  # the file backend's folder
+DEFAULT_FROM_EMAIL = env.string("ADAPTEST_DEFAULT_FROM_EMAIL", "Adaptest <noreply@localhost>")
+# Mail is sent inside the request: a mail server that stops answering must fail the request well before
+# gunicorn's worker timeout (30 s) kills the worker, instead of hanging it (Django waits forever by default).
+EMAIL_TIMEOUT = 10
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,6 +31,7 @@ from adaptest.web.core.throttling import (
 
 TOO_MANY_SIGNUPS = "Too many accounts were created from your address recently."
 TOO_MANY_TOKENS = "You created too many API tokens recently."
+TOO_MANY_RESETS = "Too many password resets were asked for from your address recently."
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -50,6 +53,36 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url or "home")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+class PasswordReset(PasswordResetView):
+    """Django's password-reset request, rate-limited per client address (ADAPTEST_PASSWORD_RESET_THROTTLE)
+    so the form cannot be used to flood mailboxes or to probe many addresses.
+
+    Every well-formed request counts, whether or not the address has an account: counting only real
+    mails would let the limit tell which addresses have one.
+    """
+
+    scope = "password-reset"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = rate_limit_wait(scope=self.scope, ident=self._client(), rate=self._rate(), consume=False)
+        if wait is not None:
+            return throttled_page(request, wait=wait, what=TOO_MANY_RESETS)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        rate_limit_wait(scope=self.scope, ident=self._client(), rate=self._rate())
+        return super().form_valid(form)
+
+    def _client(self) -> str:
+        return client_ip(self.request) or "unknown"
+
+    def _rate(self) -> tuple[int, int]:
+        rate: tuple[int, int] = (
+            settings.ADAPTEST_PASSWORD_RESET_THROTTLE
+        )  # read per request, as tests change it
+        return rate
 
 
 def locked_out(
