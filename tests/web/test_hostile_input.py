@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -43,6 +43,8 @@ from adaptest.web.flashcards.services import card_identify, personal_deck_import
 from adaptest.web.itembank.models import Assessment, Bank
 from adaptest.web.matches import services as match_services
 from adaptest.web.matches.models import Match
+from adaptest.web.organizations import services as org_services
+from adaptest.web.organizations.models import Campaign, Membership
 from adaptest.web.practice.services import practice_question_next, practice_start
 from tests.conftest import PASSWORD
 
@@ -96,6 +98,7 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
     credential = Credential.objects.create(  # unsigned: these pages only look it up
         user=ada, achievement_name="Cert", issuer="did:web:testserver", issued_at=now, valid_until=now
     )
+    campaign, ben_in_it = _organization(ada, ben, adaptive, now)
     return World(
         clients=clients,
         params={
@@ -110,6 +113,11 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
             "match_id": [str(match.pk)],
             "credential_id": [str(credential.uuid)],
             "number": ["1"],  # a certificate status list
+            "organization_id": [str(campaign.organization_id)],
+            "campaign_id": [str(campaign.pk)],
+            "invitation_id": [str(campaign.organization.invitations.get().pk)],
+            "membership_id": [str(ben_in_it.pk)],
+            "user_id": [str(ada.pk)],  # a candidate who shares (no finished attempt yet)
         },
         pairs={
             ("attempt_id", "position"): [
@@ -134,6 +142,25 @@ def _match_in_play(ada: User, ben: User, now: datetime) -> Match:
     match_services.match_accept(user=ada, match=match, now=now)
     match_services.match_question_next(user=ada, match=match, now=now)
     return match
+
+
+def _organization(ada: User, ben: User, assessment: Assessment, now: datetime) -> tuple[Campaign, Membership]:
+    """ada admins an organisation with ben as a member, an open invitation, and an open campaign in which
+    she shares her results: every organisation page and API operation reaches its handler as her."""
+    organization = org_services.organization_create(user=ada, name="Hostile Co", now=now)
+    invitation = org_services.invitation_create(admin=ada, organization=organization, email="", now=now)
+    membership = org_services.invitation_accept(token=invitation.token, user=ben, now=now)
+    campaign = org_services.campaign_create(
+        admin=ada,
+        organization=organization,
+        title="Screening",
+        assessment=assessment,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        now=now,
+    )
+    org_services.consent_decide(user=ada, campaign=campaign, share=True, now=now)
+    return campaign, membership
 
 
 def _positions(attempt: Attempt) -> list[int]:
@@ -292,6 +319,7 @@ def test_every_page_form_field_refuses_hostile_values_without_a_server_error(wor
         "logout",
     } <= actions
     assert {"item_stats", "password_change", "password_reset", "attempt_start", "submit"} <= actions
+    assert {"campaign_consent", "invitation_new", "campaign_new", "organization_leave"} <= actions
     failures: list[str] = []
     sent = 0
     for form in forms:
@@ -517,11 +545,13 @@ MATCH_BODIES: dict[str, list[Any]] = {
     "/api/matches/{match_id}/answers": [{"position": 1, "choice": 0}],
     "/api/matches/player": [{"display_name": "Ada the fuzzer", "on_leaderboards": True}],
 }
+# ada shares her results in her organisation's campaign; sharing again changes nothing.
+ORG_BODIES: dict[str, list[Any]] = {"/api/campaigns/{campaign_id}/consent": [{"share": True}]}
 # DELETE /api/me with ada's password would delete her (and the token every later request sends) mid-test:
 # its body here is a wrong password, refused with 403, and the hostile bodies are checked against that.
 # tests/web/test_privacy.py deletes an account through the API.
 REFUSED_BODIES: dict[str, list[Any]] = {"/api/me": [{"password": "not ada's password"}]}
-YES_OR_NO = {"listed", "on_leaderboards"}
+YES_OR_NO = {"listed", "on_leaderboards", "share"}
 """Fields where JSON false is as meant as true."""
 MARKER = "__HOSTILE__"
 HOSTILE_JSON: list[tuple[str, str, int | None]] = [
@@ -554,6 +584,8 @@ def test_every_api_endpoint_refuses_hostile_paths_queries_and_bodies(world: Worl
         "question_id": str(world.params["question_id"][0]),
         "match_id": str(world.params["match_id"][0]),
         "scope": "deck",
+        "organization_id": str(world.params["organization_id"][0]),
+        "campaign_id": str(world.params["campaign_id"][0]),
     }
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -592,6 +624,7 @@ def test_every_api_endpoint_refuses_hostile_paths_queries_and_bodies(world: Worl
             bodies: list[Any] = (
                 PRACTICE_BODIES.get(path)
                 or MATCH_BODIES.get(path)
+                or ORG_BODIES.get(path)
                 or REFUSED_BODIES.get(path)
                 or (_answer_bodies(world) if "answers" in path else _examples(document, schema))
             )

@@ -16,6 +16,7 @@ must be refused with a declared 4xx, and every response must match the schema de
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -41,6 +42,7 @@ from adaptest.web.flashcards import selectors as card_selectors
 from adaptest.web.flashcards import services as card_services
 from adaptest.web.itembank.models import Assessment
 from adaptest.web.matches import services as match_services
+from adaptest.web.organizations import services as org_services
 from adaptest.web.practice.services import practice_question_next, practice_start
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +114,17 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(
     match = match_services.match_challenge(user=dan, scope="deck", key=deck.key, listed=False, now=now)
     match_services.match_accept(user=ada, match=match, now=now)
     match_services.match_question_next(user=ada, match=match, now=now)
+    # ada admins an organisation with an open campaign: its operations reach their handlers as hers
+    organization = org_services.organization_create(user=ada, name="Fuzz Co", now=now)
+    campaign = org_services.campaign_create(
+        admin=ada,
+        organization=organization,
+        title="Screening",
+        assessment=assessment,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=30),
+        now=now,
+    )
     real = {
         "slug": assessment.slug,
         "attempt_id": attempt.pk,
@@ -122,6 +135,8 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(
         "question_id": question.pk,
         "match_id": match.pk,
         "scope": "deck",
+        "organization_id": organization.pk,
+        "campaign_id": campaign.pk,
     }
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app, headers=auth)

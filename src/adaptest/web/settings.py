@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "adaptest.web.flashcards",  # decks, study modes and FSRS reviews (above itembank)
     "adaptest.web.matches",  # challenge matches, Elo ratings and leaderboards (above flashcards)
     "adaptest.web.credentials",  # Open Badges 3.0 certificates for passed exams (above assessments)
+    "adaptest.web.organizations",  # organisations, campaigns, consent (above assessments)
     "adaptest.web.privacy",  # data export and account deletion: reads across every app above, so last
     "ninja",  # serves the API docs' Swagger UI from our own static files, not from a CDN
     "axes",  # log-in lock-out (see "Abuse resistance" below)

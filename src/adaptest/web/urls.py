@@ -23,5 +23,6 @@ urlpatterns = [
     path("cards/", include("adaptest.web.flashcards.urls")),
     path("matches/", include("adaptest.web.matches.urls")),
     path("credentials/", include("adaptest.web.credentials.urls")),
+    path("orgs/", include("adaptest.web.organizations.urls")),
     path(".well-known/did.json", did_document, name="did_document"),  # did:web: the issuer's public key
 ]

@@ -30,8 +30,6 @@ from adaptest.web.assessments.selectors import (
     AttemptResult,
     QuestionPage,
     ReviewEntry,
-    RoleDomain,
-    RoleResult,
     SkillFeedback,
 )
 from adaptest.web.core.http import ApiRequest, figure_response
@@ -43,6 +41,10 @@ from adaptest.web.itembank.selectors import assessment_list_active
 from adaptest.web.matches.api import leaderboards as leaderboards_router
 from adaptest.web.matches.api import register_error_handlers as register_match_error_handlers
 from adaptest.web.matches.api import router as matches_router
+from adaptest.web.organizations.api import campaigns as campaigns_router
+from adaptest.web.organizations.api import consents as consents_router
+from adaptest.web.organizations.api import organizations as organizations_router
+from adaptest.web.organizations.api import register_error_handlers as register_org_error_handlers
 from adaptest.web.practice.api import router as practice_router
 from adaptest.web.privacy.api import router as me_router
 
@@ -263,7 +265,11 @@ api.add_router("/matches", matches_router)
 api.add_router("/leaderboards", leaderboards_router)
 api.add_router("/me", me_router)
 api.add_router("/credentials", credentials_router)
+api.add_router("/organizations", organizations_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/me/consents", consents_router)
 register_match_error_handlers(api)  # MatchError 409, MatchThrottled 429
+register_org_error_handlers(api)  # NotAllowed 404 (nothing leaks), OrgError 409
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -370,34 +376,8 @@ def _result_out(result: AttemptResult, now: datetime) -> s.ResultOut:
         skills=[_skill_out(skill) for skill in result.skills],
         study_plan=[_skill_out(skill) for skill in result.study_plan],
         percentile=result.percentile,
-        roles=[_role_out(role) for role in result.roles],
+        roles=[s.role_readiness_out(role) for role in result.roles],
         review=[_review_out(entry) for entry in result.entries],
-    )
-
-
-def _role_out(role: RoleResult) -> s.RoleReadinessOut:
-    def domain(d: RoleDomain) -> s.RoleDomainOut:
-        return s.RoleDomainOut(id=d.domain_id, title=d.title, required=d.required)
-
-    shortfalls = [
-        s.RoleShortfallOut(
-            id=d.domain_id,
-            title=d.title,
-            required=d.required,
-            level=d.level or "",
-            borderline=d.borderline,
-            levels_short=d.levels_short,
-        )
-        for d in role.shortfalls
-    ]
-    return s.RoleReadinessOut(
-        id=role.role_id,
-        title=role.title,
-        rationale=role.rationale,
-        verdict=role.verdict,
-        requires=[domain(d) for d in role.requires],
-        shortfalls=shortfalls,
-        unmeasured=[domain(d) for d in role.unmeasured],
     )
 
 

@@ -26,6 +26,7 @@ from adaptest.web.assessments.kinds import (  # noqa: F401 - the answer shapes, 
     StrictInput,
     ValueAnswer,
 )
+from adaptest.web.assessments.selectors import RoleDomain, RoleResult
 from adaptest.web.core.middleware import MAX_ID  # the pages' bound too
 
 AttemptId = Annotated[int, Path(ge=1, le=MAX_ID, description="an attempt's id")]
@@ -292,6 +293,35 @@ class RoleReadinessOut(Schema):
     shortfalls: list[RoleShortfallOut]
     unmeasured: list[RoleDomainOut] = Field(
         description="required domains this assessment does not measure; the verdict leaves them out"
+    )
+
+
+def role_readiness_out(role: RoleResult) -> RoleReadinessOut:
+    """A role's verdict as the API sends it: in a learner's own result, or an organisation's view of a
+    consenting candidate's."""
+
+    def domain(d: RoleDomain) -> RoleDomainOut:
+        return RoleDomainOut(id=d.domain_id, title=d.title, required=d.required)
+
+    shortfalls = [
+        RoleShortfallOut(
+            id=d.domain_id,
+            title=d.title,
+            required=d.required,
+            level=d.level or "",
+            borderline=d.borderline,
+            levels_short=d.levels_short,
+        )
+        for d in role.shortfalls
+    ]
+    return RoleReadinessOut(
+        id=role.role_id,
+        title=role.title,
+        rationale=role.rationale,
+        verdict=role.verdict,
+        requires=[domain(d) for d in role.requires],
+        shortfalls=shortfalls,
+        unmeasured=[domain(d) for d in role.unmeasured],
     )
 
 

@@ -106,12 +106,19 @@ def attempt_start(
 
 
 def attempt_begin(
-    *, user: User, assessment: Assessment, now: datetime, self_initiated: bool = True
+    *,
+    user: User,
+    assessment: Assessment,
+    now: datetime,
+    self_initiated: bool = True,
+    extra_time_percent: int = 0,
 ) -> Started:
     """Start an attempt, or resume the user's open attempt; says which, even under concurrent starts.
 
     Self-initiated attempts are limited (settings ``ADAPTEST_RETAKE_LIMIT`` per
-    ``ADAPTEST_RETAKE_WINDOW_DAYS``); the deadline includes any extra time staff granted the user.
+    ``ADAPTEST_RETAKE_WINDOW_DAYS``); attempts an organisation administers (``self_initiated=False``)
+    neither count nor are limited. The deadline includes the larger of the extra time staff granted the
+    user and ``extra_time_percent`` (an organisation's accommodation for this attempt).
     """
     open_attempt = attempt_open(user=user, assessment=assessment, now=now)
     if open_attempt is not None:
@@ -126,7 +133,7 @@ def attempt_begin(
                 user=user,
                 assessment=assessment,
                 started_at=now,
-                deadline=now + _time_allowed(user, assessment),
+                deadline=now + _time_allowed(user, assessment, extra_time_percent),
                 self_initiated=self_initiated,
             )
             if assessment.is_adaptive:
@@ -152,9 +159,10 @@ def _check_retakes(user: User, assessment: Assessment, now: datetime) -> None:
         )
 
 
-def _time_allowed(user: User, assessment: Assessment) -> timedelta:
-    extra = Accommodation.objects.filter(user=user).values_list("extra_time_percent", flat=True).first()
-    return timedelta(seconds=assessment.time_limit_seconds * (1 + (extra or 0) / 100))
+def _time_allowed(user: User, assessment: Assessment, extra_time_percent: int) -> timedelta:
+    granted = Accommodation.objects.filter(user=user).values_list("extra_time_percent", flat=True).first()
+    extra = max(granted or 0, extra_time_percent)
+    return timedelta(seconds=assessment.time_limit_seconds * (1 + extra / 100))
 
 
 def _start_fixed(attempt: Attempt) -> None:

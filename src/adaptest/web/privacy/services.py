@@ -13,6 +13,9 @@ What is kept, and how (docs/privacy.md says why):
   match where both players were deleted and a live player's game against a recording still points at it,
   the second run goes to this deletion's placeholder (shown as "A player"), since one user cannot hold
   both seats of a match.
+- **Organisations**: invitations to the person's e-mail address are deleted; an organisation they alone
+  belong to is deleted; one they alone admin passes to its longest-standing member. Their memberships,
+  consents and consent log go with the user, so organisations lose sight of their results at once.
 - Everything else the user owns is deleted with the user (the foreign keys cascade), and log-in records
   that name the username (django-axes) are deleted too.
 """
@@ -32,6 +35,7 @@ from adaptest.web.assessments.models import Attempt, Response
 from adaptest.web.assessments.services import attempt_submit
 from adaptest.web.itembank.models import ItemRating
 from adaptest.web.matches.models import Match, MatchRun, Player
+from adaptest.web.organizations.services import organizations_forget_user
 from adaptest.web.privacy.selectors import owned_models
 
 PLACEHOLDER_PREFIX = "(deleted"
@@ -73,6 +77,7 @@ def user_delete(*, user: User, now: datetime) -> Deletion:
         responses = Response.objects.filter(slot__attempt__user=placeholder).count()
         ItemRating.objects.filter(user=user).delete()
         matches = _detach_matches(user, placeholder)
+        organizations_forget_user(user=user)
         _forget_username(user)
         user.delete()  # cascades to every other row the user owns
     return Deletion(placeholder, attempts, responses, matches)
