@@ -300,15 +300,19 @@ def consent_decide(*, user: User, campaign: Campaign, share: bool, now: datetime
     membership_of(user=user, organization=campaign.organization)
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=_candidate(campaign, user).pk)
-        if share:
-            action = ConsentEvent.Action.GIVEN
-        elif candidate.consent == Candidate.Consent.GIVEN:
-            action = ConsentEvent.Action.REVOKED
-        else:
-            action = ConsentEvent.Action.DECLINED
-        if candidate.consent != action:
+        action = _action(candidate.consent, share)
+        if action is not None:
             _decide(candidate, action, now, reason="")
     return candidate
+
+
+def _action(current: str, share: bool) -> str | None:
+    """The event a decision makes from the current state; None when it changes nothing."""
+    if share:
+        return None if current == Candidate.Consent.GIVEN else ConsentEvent.Action.GIVEN
+    if current == Candidate.Consent.GIVEN:
+        return ConsentEvent.Action.REVOKED
+    return ConsentEvent.Action.DECLINED if current == Candidate.Consent.UNDECIDED else None
 
 
 def _decide(candidate: Candidate, action: str, now: datetime, reason: str) -> None:

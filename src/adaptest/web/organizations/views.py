@@ -125,6 +125,7 @@ def invitation_new(request: AuthenticatedHttpRequest, organization_id: int) -> H
     )
     link = request.build_absolute_uri(reverse("organization_join", args=[new.token]))
     if email:
+        email = new.invitation.email  # as stored: lower-cased
         _send_invitation(request, organization, email, link)
         messages.success(request, f"An invitation to join {organization.name} was sent to {email}.")
         return redirect("organization", organization.pk)
