@@ -32,6 +32,8 @@ from adaptest.web.itembank.models import Assessment, Bank
 from adaptest.web.matches import selectors as match_selectors
 from adaptest.web.matches import services as matches
 from adaptest.web.matches.models import Match, MatchAnswer, MatchRun, RatingChange
+from adaptest.web.organizations import services as orgs
+from adaptest.web.organizations.models import CampaignAttempt, IntegritySignal
 from adaptest.web.practice import services as practice
 from adaptest.web.privacy.selectors import user_data_export
 from adaptest.web.privacy.services import DELETED_PLAYER_NAME, user_delete
@@ -48,6 +50,8 @@ CHILD_PATHS = {  # owned through a parent: the lookups this test expects, writte
     MatchAnswer: "run__user",
     RatingChange: "rating__user",
     Card: "personal_deck__owner",
+    CampaignAttempt: "attempt__user",
+    IntegritySignal: "attempt__user",
 }
 
 
@@ -106,7 +110,32 @@ def world(dan, cora, shipped_bank, settings) -> World:  # type: ignore[no-untype
     ghost = matches.match_ghost(user=cora, scope="deck", key=DECK, now=end)
     _play(cora, ghost, end, right=True)
     matches.match_challenge(user=person, scope="deck", key=DECK, listed=True, now=end)  # open, unanswered
+    _join_a_campaign(person, cora, now)
     return World(person, dan, cora, shared, ghost, token)
+
+
+def _join_a_campaign(person: User, cora: User, now: datetime) -> None:
+    """The person is invited by e-mail to cora's organisation, shares, and leaves signals in a campaign
+    attempt; they also run an organisation of their own."""
+    acme = orgs.organization_create(user=cora, name="Acme", now=now)
+    skills = Assessment.objects.get(slug="dl-skills-assessment")
+    campaign = orgs.campaign_create(
+        admin=cora,
+        organization=acme,
+        title="Screening",
+        assessment=skills,
+        opens_at=now,
+        closes_at=now + timedelta(days=7),
+        now=now,
+    )
+    invitation = orgs.invitation_create(admin=cora, organization=acme, email=EMAIL, now=now)
+    orgs.invitation_accept(token=invitation.token, user=person, now=now)
+    orgs.accommodation_set(admin=cora, campaign=campaign, user=person, extra_time_percent=25)
+    orgs.consent_decide(user=person, campaign=campaign, share=True, now=now)
+    attempt = orgs.campaign_attempt_start(user=person, campaign=campaign, now=now).attempt
+    orgs.signal_record(user=person, attempt_id=attempt.pk, position=1, kind="paste", now=now)
+    orgs.invitation_create(admin=cora, organization=acme, email=EMAIL.upper(), now=now)  # a second, unused
+    orgs.organization_create(user=person, name=f"{USERNAME}'s lab", now=now)
 
 
 def _user_keys(model: type[models.Model]) -> list[str]:
@@ -160,6 +189,11 @@ def test_the_export_holds_every_row_the_person_owns_counted_per_model(world: Wor
         "matches.matchanswer",
         "matches.matchrating",
         "matches.ratingchange",
+        "organizations.membership",
+        "organizations.candidate",
+        "organizations.consentevent",
+        "organizations.campaignattempt",
+        "organizations.integritysignal",
     }
     assert every_app <= {label for label, n in counts.items() if n}  # the world reaches every app
     json.dumps(export)  # JSON as it is
