@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,18 @@ PAGES = [
     "admin:itembank_assessment_changelist",
     "admin:assessments_attempt_changelist",
     "admin:assessments_response_changelist",
+    "admin:organizations_organization_changelist",
+    "admin:organizations_campaign_changelist",
+    "admin:organizations_candidate_changelist",
+    "admin:organizations_consentevent_changelist",
 ]
+
+
+@pytest.fixture
+def skills_for_admin(shipped_bank):  # type: ignore[no-untyped-def]
+    from adaptest.web.itembank.models import Assessment
+
+    return Assessment.objects.get(slug="dl-skills-assessment")
 
 
 @pytest.fixture
@@ -65,3 +78,30 @@ def test_staff_grant_extra_time_in_the_admin_and_it_lengthens_the_next_attempt(
         {"user": ada.pk, "extra_time_percent": 900},
     )
     assert too_much.status_code == 200 and Accommodation.objects.get().extra_time_percent == 50
+
+
+def test_staff_cannot_change_a_candidates_consent_in_the_admin(
+    client, ben, cora, ada, skills_for_admin
+) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.organizations import services as orgs
+    from adaptest.web.organizations.models import Candidate
+
+    now = timezone.now()
+    acme = orgs.organization_create(user=cora, name="Acme", now=now)
+    campaign = orgs.campaign_create(
+        admin=cora,
+        organization=acme,
+        title="T",
+        assessment=skills_for_admin,
+        opens_at=now,
+        closes_at=now + timedelta(days=1),
+        now=now,
+    )
+    link = orgs.invitation_create(admin=cora, organization=acme, email="", now=now)
+    orgs.invitation_accept(token=link.token, user=ada, now=now)
+    candidate = orgs.consent_decide(user=ada, campaign=campaign, share=False, now=now)
+    client.force_login(ben)
+    url = reverse("admin:organizations_candidate_change", args=[candidate.pk])
+    client.post(url, {"consent": "given", "extra_time_percent": "0"})
+    assert Candidate.objects.get(pk=candidate.pk).consent == "declined"
+    assert client.get(reverse("admin:organizations_candidate_add")).status_code == 403
