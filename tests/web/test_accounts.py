@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -102,3 +104,107 @@ def test_the_account_page_links_a_password_change_in_the_apps_own_style(client, 
     assert "Password changed" in done and "Django administration" not in done
     ada.refresh_from_db()
     assert ada.check_password(new)
+
+
+# --- the e-mail address: optional at sign-up, changed on the account page ---------------------------------
+
+
+def _sign_up(client, username: str, email: str | None):  # type: ignore[no-untyped-def]
+    data = {"username": username, "password1": PASSWORD, "password2": PASSWORD}
+    if email is not None:
+        data["email"] = email
+    return client.post(reverse("signup"), data)
+
+
+def test_signing_up_with_an_address_keeps_it_with_the_domain_lower_cased(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get(reverse("signup")).content.decode()
+    assert 'type="email" name="email"' in page and "never shown to other learners" in page
+    assert _sign_up(client, "erin", " Erin.Smith@Example.ORG ")["Location"] == reverse("home")
+    assert get_user_model().objects.get(username="erin").email == "Erin.Smith@example.org"
+
+
+def test_signing_up_without_an_address_is_allowed(client) -> None:  # type: ignore[no-untyped-def]
+    assert _sign_up(client, "erin", None)["Location"] == reverse("home")
+    client.logout()
+    assert _sign_up(client, "fred", "")["Location"] == reverse("home")  # two accounts without: no clash
+    assert list(
+        get_user_model().objects.filter(username__in=["erin", "fred"]).values_list("email", flat=True)
+    ) == [
+        "",
+        "",
+    ]
+
+
+def test_an_address_in_use_is_refused_at_its_field_and_the_form_is_kept(client, ada) -> None:  # type: ignore[no-untyped-def]
+    ada.email = "ada@example.org"
+    ada.save()
+    response = _sign_up(client, "erin", "ADA@Example.org")  # another case is the same address
+    assert response.status_code == 200
+    page = response.content.decode()
+    error = re.search(r'id="id_email_error"[^>]*>(.*?)</div>', page, re.S)
+    assert error and "already in use" in error.group(1)
+    assert "id_email_error" in assert_described_by_targets_exist(page)
+    assert 'name="username" value="erin"' in page  # nothing to type again but the password
+    assert "ada" not in error.group(1)  # whose address it is stays unsaid
+    assert not get_user_model().objects.filter(username="erin").exists()
+
+
+def test_the_account_page_shows_the_address_and_changes_it_once_the_password_confirms(client, ada) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(ada)
+    page = client.get(reverse("account")).content.decode()
+    assert "You have not given an e-mail address" in page
+    assert f'action="{reverse("email_change")}"' in page
+    assert_described_by_targets_exist(page)
+
+    refused = client.post(reverse("email_change"), {"email": "ada@example.org", "password": "wrong"})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "id_password_error" in assert_described_by_targets_exist(page)
+    assert "not your current password" in page and 'value="ada@example.org"' in page  # what she typed stays
+    ada.refresh_from_db()
+    assert ada.email == ""
+
+    done = client.post(
+        reverse("email_change"), {"email": "Ada@Example.ORG", "password": PASSWORD}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == reverse("account")
+    assert "Your e-mail address is now Ada@example.org." in done.content.decode()
+    ada.refresh_from_db()
+    assert ada.email == "Ada@example.org"
+    assert (
+        "Your address is <strong>Ada@example.org</strong>" in client.get(reverse("account")).content.decode()
+    )
+
+
+def test_an_address_can_be_removed_and_one_in_use_is_refused(client, ada, ben) -> None:  # type: ignore[no-untyped-def]
+    ada.email, ben.email = "ada@example.org", "ben@example.org"
+    ada.save()
+    ben.save()
+    client.force_login(ada)
+    taken = client.post(reverse("email_change"), {"email": "BEN@example.org", "password": PASSWORD})
+    assert taken.status_code == 422
+    assert "id_email_error" in assert_described_by_targets_exist(taken.content.decode())
+    assert "already in use" in taken.content.decode()
+    removed = client.post(reverse("email_change"), {"email": "", "password": PASSWORD}, follow=True)
+    assert "Your e-mail address was removed" in removed.content.decode()
+    ada.refresh_from_db()
+    assert ada.email == ""
+    assert client.get(reverse("email_change")).status_code == 405  # a change is only ever a POST
+
+
+def test_the_reset_mail_reaches_the_address_given_at_sign_up(client) -> None:  # type: ignore[no-untyped-def]
+    _sign_up(client, "erin", "erin@Example.org")
+    sent = Client().post(reverse("password_reset"), {"email": "ERIN@example.org"}, follow=True)
+    assert sent.redirect_chain[-1][0] == reverse("password_reset_done")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["erin@example.org"]
+    assert "Hello erin," in str(mail.outbox[0].body)
+    link = re.search(r"https?://testserver(/accounts/reset/\S+/)", str(mail.outbox[0].body))
+    assert link, mail.outbox[0].body
+    stranger = Client()
+    form = stranger.get(link.group(1), follow=True)
+    new = "another-Long-passphrase-53"
+    done = stranger.post(
+        form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == reverse("password_reset_complete")
+    assert Client().login(username="erin", password=new)

@@ -23,7 +23,7 @@ NEW_PASSWORD = "another-Long-passphrase-17"
 
 @pytest.fixture
 def ada_with_email(ada):  # type: ignore[no-untyped-def]
-    """Ada, with the e-mail address a reset is sent to (sign-up does not ask for one)."""
+    """Ada, with the e-mail address a reset is sent to (set here; giving one at sign-up: test_accounts)."""
     ada.email = ADA_EMAIL
     ada.save()
     return ada

@@ -1,4 +1,4 @@
-"""Writes for accounts: personal API tokens (create, revoke, authenticate).
+"""Writes for accounts: the e-mail address, personal API tokens (create, revoke, authenticate).
 
 A token is shown once, when it is created; the database keeps only its SHA-256 digest, so a leaked
 database backup cannot be replayed against the API.
@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from adaptest.web.accounts import selectors
 from adaptest.web.accounts.models import ApiToken
 
 PREFIX_LENGTH = 8
@@ -65,6 +66,35 @@ def api_token_create(*, user: User, name: str, now: datetime) -> tuple[ApiToken,
     return token, plaintext
 
 
+class EmailRefused(ValueError):
+    """The e-mail address was not changed; the message is shown as it is, at the field it concerns."""
+
+
+class EmailWrongPassword(EmailRefused):
+    """The password given to confirm the change is not the account's."""
+
+
+class EmailInUse(EmailRefused):
+    """Another account already gave this address (it is not said which)."""
+
+
+def user_email_change(*, user: User, email: str, password: str) -> bool:
+    """Set (or, with ``email`` empty, remove) ``user``'s address, once the current password confirms it.
+
+    ``email`` comes normalised (see ``forms.normalized_email``). Returns False when it was already the
+    address. Outstanding password-reset links stop working, since Django's reset tokens hash the address.
+    """
+    if not user.check_password(password):
+        raise EmailWrongPassword("That is not your current password: your e-mail address was not changed.")
+    if email == user.email:
+        return False
+    if selectors.email_in_use(email=email, excluding=user):
+        raise EmailInUse("This e-mail address is already in use. Use another one.")
+    user.email = email
+    user.save(update_fields=["email"])
+    return True
+
+
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 """A token's "last used" time is kept to the minute, so reading through the API does not write each time."""
 
@@ -93,10 +123,14 @@ def api_token_authenticate(*, plaintext: str, now: datetime) -> User | None:
 
 
 __all__ = [
+    "EmailInUse",
+    "EmailRefused",
+    "EmailWrongPassword",
     "TokenLimitReached",
     "TokenNameInvalid",
     "TokenRefused",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
+    "user_email_change",
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from adaptest.web.accounts import services
-from adaptest.web.accounts.forms import SignupForm
+from adaptest.web.accounts.forms import EmailChangeForm, SignupForm
 from adaptest.web.accounts.models import ApiToken
 from adaptest.web.core.http import AuthenticatedHttpRequest
 from adaptest.web.core.throttling import (
@@ -120,8 +120,41 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _account_page(request: AuthenticatedHttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
     tokens = list(ApiToken.objects.filter(user=request.user))
-    context = {"tokens": tokens, "max_tokens": settings.ADAPTEST_MAX_TOKENS, **extra}
+    context = {
+        "tokens": tokens,
+        "max_tokens": settings.ADAPTEST_MAX_TOKENS,
+        "email_form": EmailChangeForm(initial={"email": request.user.email}),
+        **extra,
+    }
     return render(request, "accounts/account.html", context, status=status)
+
+
+@login_required
+@require_POST
+def email_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = EmailChangeForm(request.POST)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            changed = services.user_email_change(
+                user=request.user, email=email, password=form.cleaned_data["password"]
+            )
+        except services.EmailWrongPassword as wrong:
+            form.add_error("password", str(wrong))
+        except services.EmailInUse as in_use:
+            form.add_error("email", str(in_use))
+        else:
+            if not changed:
+                messages.info(request, "Your e-mail address is unchanged.")
+            elif email:
+                messages.success(request, f"Your e-mail address is now {email}.")
+            else:
+                messages.success(
+                    request,
+                    "Your e-mail address was removed: a forgotten password can no longer be reset by e-mail.",
+                )
+            return redirect("account")
+    return _account_page(request, status=422, email_form=form)
 
 
 @never_cache  # the page carries the new token in clear: no cache may keep it
