@@ -341,3 +341,29 @@ def test_deleting_an_account_ends_the_organisations_access_and_hands_on_an_orpha
     assert Membership.objects.get(organization=w.acme, user=w.nell).is_admin
     user_delete(user=w.otto, now=w.now)  # Globex's only member: it goes
     assert not type(w.globex).objects.filter(pk=w.globex.pk).exists()
+
+
+# --- refusals on the pages ---------------------------------------------------------------------------
+
+
+def test_a_refused_action_returns_to_the_campaign_page_with_the_reason(client, cora, ada, skills) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    acme = services.organization_create(user=cora, name="Acme", now=now)
+    campaign = open_campaign(cora, acme, skills, now)
+    join(ada, acme, cora, now)
+    client.force_login(ada)
+    response = client.post(reverse("campaign_start", args=[campaign.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("campaign", args=[campaign.pk]), 302)]
+    assert "Decide first whether to share" in response.content.decode()
+    assert not Attempt.objects.filter(user=ada).exists()
+
+
+def test_the_only_admin_is_told_why_leaving_is_refused(client, cora, ada) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    acme = services.organization_create(user=cora, name="Acme", now=now)
+    join(ada, acme, cora, now)
+    client.force_login(cora)
+    response = client.post(reverse("organization_leave", args=[acme.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("organization", args=[acme.pk]), 302)]
+    assert "only admin: make another member admin first" in response.content.decode()
+    assert Membership.objects.filter(organization=acme, user=cora).exists()

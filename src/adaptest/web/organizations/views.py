@@ -39,7 +39,8 @@ View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
 def hidden_unless_allowed(view: View) -> View:
-    """Log-in required; NotAllowed becomes 404, OrgError a message on the page the person came from."""
+    """Log-in required; NotAllowed becomes 404, OrgError a message on the campaign's or organisation's page
+    (never the action's own URL: most accept POST only)."""
 
     @login_required
     @wraps(view)
@@ -50,9 +51,18 @@ def hidden_unless_allowed(view: View) -> View:
             raise Http404("No such page.") from None
         except services.OrgError as refusal:
             messages.error(request, str(refusal))
-            return redirect(request.POST.get("back") or request.path)
+            return redirect(_back(kwargs))
 
     return wrapper  # type: ignore[return-value]
+
+
+def _back(kwargs: dict[str, Any]) -> str:
+    """Where a refused action returns to, with its message: the campaign's or organisation's page."""
+    if "campaign_id" in kwargs:
+        return reverse("campaign", args=[kwargs["campaign_id"]])
+    if "organization_id" in kwargs:
+        return reverse("organization", args=[kwargs["organization_id"]])
+    return reverse("organization_list")
 
 
 def _organization(request: AuthenticatedHttpRequest, organization_id: int) -> tuple[Organization, Membership]:
