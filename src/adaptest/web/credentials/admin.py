@@ -9,8 +9,8 @@ from adaptest.web.credentials.services import credential_revoke
 
 @admin.register(Credential)
 class CredentialAdmin(admin.ModelAdmin[Credential]):
-    list_display = ["uuid", "achievement_name", "user", "issued_at", "valid_until", "revoked_at"]
-    list_filter = ["revoked_at"]
+    list_display = ["uuid", "kind", "achievement_name", "user", "issued_at", "valid_until", "revoked_at"]
+    list_filter = ["kind", "revoked_at"]
     search_fields = ["uuid", "user__username"]
     readonly_fields = [field.name for field in Credential._meta.fields]
     actions = ["revoke"]

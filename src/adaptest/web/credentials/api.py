@@ -42,7 +42,7 @@ def credential_list(request: ApiRequest) -> list[CredentialOut]:
     return [
         CredentialOut(
             id=credential.uuid,
-            achievement=credential.achievement_name,
+            achievement=credential.display_name,
             issuer=credential.issuer,
             issued_at=credential.issued_at,
             valid_until=credential.valid_until,

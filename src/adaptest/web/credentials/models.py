@@ -1,4 +1,5 @@
-"""Issued certificates: the signed credential as given to the holder, and its place in a status list."""
+"""Issued credentials (certificates and skills reports): the signed credential as given to the holder, and its
+place in a status list."""
 
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ from adaptest.web.assessments.models import Attempt
 
 
 class Credential(models.Model):
-    """An Open Badges 3.0 credential for a passed attempt.
+    """An Open Badges 3.0 credential for an attempt: a certificate for a passed exam, or a skills report
+    (the adaptive assessment's levels) that the holder asked for.
 
     Deleting the holder's account keeps the row without them (``user`` null) so its status-list bit stays
     allocated and set: a copy the holder kept must verify as revoked, not as valid nor as someone else's.
     """
 
+    class Kind(models.TextChoices):
+        CERTIFICATE = "certificate", "Certificate"
+        SKILLS_REPORT = "skills_report", "Skills report"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CERTIFICATE)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="credentials"
     )
@@ -38,7 +45,14 @@ class Credential(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.achievement_name} ({self.uuid})"
+        return f"{self.display_name} ({self.uuid})"
+
+    @property
+    def display_name(self) -> str:
+        """What the holder's list calls it: the assessment's title, and for a skills report that it is one."""
+        if self.kind == self.Kind.SKILLS_REPORT:
+            return f"{self.achievement_name}: skills report"
+        return self.achievement_name
 
     @property
     def is_revoked(self) -> bool:

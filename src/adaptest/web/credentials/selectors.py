@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from adaptest.web.assessments.models import Attempt
 from adaptest.web.credentials.jose import credential_sign, public_jwk
 from adaptest.web.credentials.keys import Issuer, issuer_key
 from adaptest.web.credentials.models import Credential
@@ -26,6 +27,24 @@ def credential_list(*, user: Any) -> QuerySet[Credential]:
 def credential_get_for_holder(*, user: Any, credential_id: UUID) -> Credential:
     """The holder's own credential; 404 for anyone else's, so its existence is not revealed."""
     return get_object_or_404(Credential, user=user, uuid=credential_id)
+
+
+def skills_report_attempts(*, user: Any) -> QuerySet[Attempt]:
+    """The user's finished adaptive attempts with scored answers: those a skills report can be asked for."""
+    return (
+        Attempt.objects.filter(user=user, report__isnull=False, report__scored_items__gt=0)
+        .exclude(status=Attempt.Status.IN_PROGRESS)
+        .select_related("assessment")
+    )
+
+
+def skills_report_attempt_get(*, user: Any, attempt_id: int) -> Attempt:
+    """The holder's own attempt that a skills report can be asked for; 404 for any other."""
+    return get_object_or_404(skills_report_attempts(user=user), pk=attempt_id)
+
+
+def skills_report_for_attempt(*, attempt: Attempt) -> Credential | None:
+    return Credential.objects.filter(attempt=attempt, kind=Credential.Kind.SKILLS_REPORT).first()
 
 
 def credential_state(*, credential: Credential, now: datetime) -> State:

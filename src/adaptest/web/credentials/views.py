@@ -7,10 +7,11 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from adaptest.web.core.http import AuthenticatedHttpRequest
 from adaptest.web.credentials import selectors, services
@@ -50,7 +51,27 @@ def credential_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         (credential, selectors.credential_state(credential=credential, now=now))
         for credential in selectors.credential_list(user=request.user)
     ]
-    return render(request, "credentials/list.html", {"rows": rows})
+    offered = selectors.skills_report_attempts(user=request.user).filter(credential__isnull=True)
+    return render(request, "credentials/list.html", {"rows": rows, "offered": offered})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def skills_report(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
+    """The skills report of one of the holder's adaptive attempts: what it would say, and a button to
+    take it (POST). Never issued without that request; asking again returns the same credential."""
+    attempt = selectors.skills_report_attempt_get(user=request.user, attempt_id=attempt_id)
+    if request.method == "POST":
+        services.skills_report_issue(attempt=attempt, now=timezone.now(), issuer=issuer_for_request(request))
+        return redirect("skills_report", attempt_id=attempt.pk)
+    credential = selectors.skills_report_for_attempt(attempt=attempt)
+    state = credential and selectors.credential_state(credential=credential, now=timezone.now())
+    return render(
+        request,
+        "credentials/skills_report.html",
+        {"attempt": attempt, "report": attempt.report, "credential": credential, "state": state},
+    )
 
 
 @never_cache
