@@ -79,3 +79,34 @@ def test_the_certificate_pages_pass_axe_and_reflow(tab, live_server, ada, certif
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     expect(page.get_by_text("valid", exact=False).first).to_be_visible()
     assert not axe.findings, "\n".join(axe.findings)
+
+
+def test_the_skills_report_page_passes_axe_and_reflow_and_issues_on_request(
+    tab, live_server, ada, shipped_bank
+) -> None:  # type: ignore[no-untyped-def]
+    from adaptest.web.credentials.models import Credential
+    from adaptest.web.itembank.models import Assessment
+    from tests.web.test_adaptive import take
+
+    attempt = take(ada, Assessment.objects.get(slug="dl-skills-assessment"), lambda item: item.key_answer())
+    page, axe = tab, Scanner(tab)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", ada.username)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.goto(live_server.url + f"/attempts/{attempt.pk}/result/")
+    page.get_by_role("link", name="skills report", exact=False).first.click()
+    for width in (1280, 390, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        axe.scan(f"skills report {width}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (width, overflow)
+        page.screenshot(path=str(SCREENSHOTS / f"skills-report-{width}.png"), full_page=True)
+    assert not Credential.objects.filter(user=ada).exists()  # looking issues nothing
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("button", name="Get my skills report").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert Credential.objects.filter(user=ada, kind="skills_report", attempt=attempt).count() == 1
+    axe.scan("after asking")
+    assert not axe.findings, "\n".join(axe.findings)
