@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -85,20 +83,12 @@ def test_staff_cannot_change_a_candidates_consent_in_the_admin(
 ) -> None:  # type: ignore[no-untyped-def]
     from adaptest.web.organizations import services as orgs
     from adaptest.web.organizations.models import Candidate
+    from tests.web.orgs import join, open_campaign
 
     now = timezone.now()
     acme = orgs.organization_create(user=cora, name="Acme", now=now)
-    campaign = orgs.campaign_create(
-        admin=cora,
-        organization=acme,
-        title="T",
-        assessment=skills_for_admin,
-        opens_at=now,
-        closes_at=now + timedelta(days=1),
-        now=now,
-    )
-    link = orgs.invitation_create(admin=cora, organization=acme, email="", now=now)
-    orgs.invitation_accept(token=link.token, user=ada, now=now)
+    campaign = open_campaign(cora, acme, skills_for_admin, now)
+    join(ada, acme, cora, now)
     candidate = orgs.consent_decide(user=ada, campaign=campaign, share=False, now=now)
     client.force_login(ben)
     url = reverse("admin:organizations_candidate_change", args=[candidate.pk])

@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -47,6 +47,7 @@ from adaptest.web.organizations import services as org_services
 from adaptest.web.organizations.models import Campaign, Membership
 from adaptest.web.practice.services import practice_question_next, practice_start
 from tests.conftest import PASSWORD
+from tests.web.orgs import open_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -150,15 +151,7 @@ def _organization(ada: User, ben: User, assessment: Assessment, now: datetime) -
     organization = org_services.organization_create(user=ada, name="Hostile Co", now=now)
     invitation = org_services.invitation_create(admin=ada, organization=organization, email="", now=now)
     membership = org_services.invitation_accept(token=invitation.token, user=ben, now=now)
-    campaign = org_services.campaign_create(
-        admin=ada,
-        organization=organization,
-        title="Screening",
-        assessment=assessment,
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=30),
-        now=now,
-    )
+    campaign = open_campaign(ada, organization, assessment, now)
     org_services.consent_decide(user=ada, campaign=campaign, share=True, now=now)
     return campaign, membership
 

@@ -18,8 +18,7 @@ from playwright.sync_api import expect
 from adaptest.web.matches.models import Match, MatchQuestion, MatchRating, MatchRun
 from adaptest.web.matches.selectors import EMPTY_LEADERBOARD
 from tests.conftest import PASSWORD
-from tests.web.test_accessibility import Scanner
-from tests.web.test_layout import SPILLING_ELEMENTS
+from tests.web.page_checks import PageChecks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,32 +26,6 @@ DECK = "deep-learning:deck-cnn"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "matches"
 A_RIGHT = [True, True, False, True, True, False, True]  # 5 right: at least 500 points
 B_RIGHT = [False, True, False, True, False, False, True]  # 3 right: at most 450 points, so A wins
-
-
-class Checks:
-    """axe, reflow at 390 and 320 px and screenshots at 1280 and 390 px, for every page of the walk."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.axe = Scanner(page)
-        self.problems: list[str] = []
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def page_done(self, name: str) -> None:
-        self.axe.scan(name)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}-1280.png"), full_page=True)
-        for width in (390, 320):
-            self.page.set_viewport_size({"width": width, "height": 844})
-            wider = self.page.evaluate("document.documentElement.scrollWidth")
-            if wider > width:
-                self.problems.append(f"{name} is {wider} px wide at {width} px")
-            self.problems += [
-                f"{name} at {width} px: {spill}" for spill in self.page.evaluate(SPILLING_ELEMENTS)
-            ]
-            if width == 390:
-                self.axe.scan(name)
-                self.page.screenshot(path=str(SCREENSHOTS / f"{name}-390.png"), full_page=True)
-        self.page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def _sign_up(page: Any, base: str, username: str, display_name: str) -> None:
@@ -67,7 +40,7 @@ def _sign_up(page: Any, base: str, username: str, display_name: str) -> None:
     expect(page.get_by_text("Your player settings are saved.")).to_be_visible()
 
 
-def _play_all(page: Any, match: Match, username: str, rights: list[bool], checks: Checks | None) -> None:
+def _play_all(page: Any, match: Match, username: str, rights: list[bool], checks: PageChecks | None) -> None:
     """Answer the 7 questions, right or wrong as ``rights`` says; odd ones with the keyboard."""
     page.get_by_role("link", name="Play").click()
     for position, right in enumerate(rights, start=1):
@@ -105,7 +78,7 @@ def test_two_learners_play_a_challenge_match_and_see_the_result_ratings_and_lead
     b_context = chromium.new_context(viewport={"width": 1280, "height": 800})
     b = b_context.new_page()
     b.set_default_timeout(15_000)
-    checks_a, checks_b = Checks(a), Checks(b)
+    checks_a, checks_b = PageChecks(a, SCREENSHOTS), PageChecks(b, SCREENSHOTS)
     try:
         _sign_up(a, base, "alice", "Ada of the Engines")
         _sign_up(b, base, "bob", "Charles B")

@@ -27,41 +27,14 @@ from playwright.sync_api import expect
 from adaptest.web.assessments.models import Attempt
 from adaptest.web.organizations.models import Campaign, ConsentEvent, Invitation, Membership
 from tests.conftest import PASSWORD
-from tests.web.test_accessibility import Scanner
+from tests.web.page_checks import PageChecks
 from tests.web.test_api import Api
-from tests.web.test_layout import SPILLING_ELEMENTS
 from tests.web.test_organizations_pages import item_phrases
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "organizations"
 NOBODY_SHARES = "No candidate shares results in this campaign yet."
-
-
-class Checks:
-    """axe at 1280 and 390 px, reflow at 390 and 320 px, screenshots at 1280 and 390 px, per page."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.axe = Scanner(page)
-        self.problems: list[str] = []
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
-    def page_done(self, name: str) -> None:
-        self.axe.scan(name)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}-1280.png"), full_page=True)
-        for width in (390, 320):
-            self.page.set_viewport_size({"width": width, "height": 844})
-            wider = self.page.evaluate("document.documentElement.scrollWidth")
-            if wider > width:
-                self.problems.append(f"{name} is {wider} px wide at {width} px")
-            self.problems += [
-                f"{name} at {width} px: {spill}" for spill in self.page.evaluate(SPILLING_ELEMENTS)
-            ]
-            if width == 390:
-                self.axe.scan(name)
-                self.page.screenshot(path=str(SCREENSHOTS / f"{name}-390.png"), full_page=True)
-        self.page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def _log_in(page: Any, base: str, username: str) -> None:
@@ -147,7 +120,7 @@ def test_an_admin_sees_a_candidates_result_only_while_she_shares_it(  # type: ig
     ada_context = chromium.new_context(viewport={"width": 1280, "height": 800})
     candidate = ada_context.new_page()
     candidate.set_default_timeout(15_000)
-    checks_cora, checks_ada = Checks(admin), Checks(candidate)
+    checks_cora, checks_ada = PageChecks(admin, SCREENSHOTS), PageChecks(candidate, SCREENSHOTS)
     try:
         # cora creates Acme and a campaign on the adaptive assessment
         _log_in(admin, base, "cora")

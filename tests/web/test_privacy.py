@@ -38,6 +38,7 @@ from adaptest.web.practice import services as practice
 from adaptest.web.privacy.selectors import user_data_export
 from adaptest.web.privacy.services import DELETED_PLAYER_NAME, user_delete
 from tests.conftest import PASSWORD
+from tests.web.orgs import open_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -119,15 +120,7 @@ def _join_a_campaign(person: User, cora: User, now: datetime) -> None:
     attempt; they also run an organisation of their own."""
     acme = orgs.organization_create(user=cora, name="Acme", now=now)
     skills = Assessment.objects.get(slug="dl-skills-assessment")
-    campaign = orgs.campaign_create(
-        admin=cora,
-        organization=acme,
-        title="Screening",
-        assessment=skills,
-        opens_at=now,
-        closes_at=now + timedelta(days=7),
-        now=now,
-    )
+    campaign = open_campaign(cora, acme, skills, now)
     invitation = orgs.invitation_create(admin=cora, organization=acme, email=EMAIL, now=now)
     orgs.invitation_accept(token=invitation.token, user=person, now=now)
     orgs.accommodation_set(admin=cora, campaign=campaign, user=person, extra_time_percent=25)

@@ -16,7 +16,6 @@ must be refused with a declared 4xx, and every response must match the schema de
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -44,6 +43,7 @@ from adaptest.web.itembank.models import Assessment
 from adaptest.web.matches import services as match_services
 from adaptest.web.organizations import services as org_services
 from adaptest.web.practice.services import practice_question_next, practice_start
+from tests.web.orgs import open_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -116,15 +116,7 @@ def test_the_api_keeps_to_its_openapi_document_under_fuzzing(
     match_services.match_question_next(user=ada, match=match, now=now)
     # ada admins an organisation with an open campaign: its operations reach their handlers as hers
     organization = org_services.organization_create(user=ada, name="Fuzz Co", now=now)
-    campaign = org_services.campaign_create(
-        admin=ada,
-        organization=organization,
-        title="Screening",
-        assessment=assessment,
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=30),
-        now=now,
-    )
+    campaign = open_campaign(ada, organization, assessment, now)
     real = {
         "slug": assessment.slug,
         "attempt_id": attempt.pk,
