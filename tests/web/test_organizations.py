@@ -367,3 +367,13 @@ def test_the_only_admin_is_told_why_leaving_is_refused(client, cora, ada) -> Non
     assert response.redirect_chain == [(reverse("organization", args=[acme.pk]), 302)]
     assert "only admin: make another member admin first" in response.content.decode()
     assert Membership.objects.filter(organization=acme, user=cora).exists()
+
+
+def test_the_dashboard_gives_each_sharing_candidates_verdict_per_role(client, org_world: OrgWorld) -> None:  # type: ignore[no-untyped-def]
+    w = org_world
+    client.force_login(w.cora)
+    html = client.get(reverse("campaign", args=[w.campaign.pk])).content.decode()
+    [ada] = selectors.shared_results(campaign=w.campaign)
+    verdicts = "".join(f"<td>{role.verdict}</td>" for role in ada.roles)
+    assert len(ada.roles) == 3 and f'<tr><th scope="row">ada</th>{verdicts}</tr>' in html
+    assert '<th scope="row">nell</th>' not in html
