@@ -302,3 +302,44 @@ def test_an_admin_sees_a_candidates_result_only_while_she_shares_it(  # type: ig
     assert not problems, "\n".join(problems)
     findings = checks_cora.axe.findings + checks_ada.axe.findings
     assert not findings, checks_cora.axe.report() + "\n" + checks_ada.axe.report()
+
+
+def test_every_organisation_form_submits_with_enter_in_its_field(
+    tab, live_server, cora, shipped_bank
+) -> None:  # type: ignore[no-untyped-def]
+    base, page = live_server.url, tab
+    _log_in(page, base, "cora")
+    page.goto(f"{base}/orgs/")
+    page.fill("#id_name", "Initech")
+    with page.expect_navigation():
+        page.press("#id_name", "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Initech")
+    organization = Membership.objects.get(user=cora).organization
+
+    page.fill("#id_email", "milton@example.org")
+    with page.expect_navigation():
+        page.press("#id_email", "Enter")
+    assert Invitation.objects.filter(organization=organization, email="milton@example.org").exists()
+
+    page.goto(f"{base}/orgs/{organization.pk}/roles/new/")
+    page.fill("#id_title", "Vision engineer")
+    page.select_option("#id_level_cnn", "developing")
+    with page.expect_navigation():
+        page.press("#id_title", "Enter")
+    assert organization.role_profiles.get().levels == {"cnn": "developing"}
+
+    page.goto(f"{base}/orgs/{organization.pk}/campaigns/new/")
+    page.fill("#id_title", "Autumn intake")
+    page.fill("#id_opens_at", "2026-01-01T09:00")
+    page.fill("#id_closes_at", "2099-01-01T09:00")
+    with page.expect_navigation():
+        page.press("#id_title", "Enter")
+    campaign = Campaign.objects.get(organization=organization)
+    assert campaign.title == "Autumn intake"
+
+    page.fill("#id_extra_time_percent", "50")
+    with page.expect_navigation():
+        page.press("#id_extra_time_percent", "Enter")
+    expect(page.locator(".messages")).to_contain_text("50 % extra time")
+    assert campaign.candidates.get(user=cora).extra_time_percent == 50
+    page.screenshot(path=str(SCREENSHOTS / "campaign-after-enter-1280.png"), full_page=True)
