@@ -159,6 +159,45 @@ def test_numbers_are_read_the_way_people_type_them(typed: object, value: float) 
     assert parse_number(typed) == pytest.approx(value)
 
 
+HEADS = item(
+    "numeric",
+    answer=3,
+    units="matrices",
+    alternative_keys=[{"value": 24, "explanation": "Counting each head's Q, K and V maps apart: 3 × 8."}],
+    misconceptions=[
+        {"value": 4, "feedback": "The output projection is a fourth, but the question asks Q, K, V."}
+    ],
+)
+
+
+def test_a_numeric_item_accepts_each_defensible_key_and_explains_each() -> None:
+    for typed in ("3", "24"):
+        assert grade(HEADS, typed).correct and grade(HEADS, typed).score == 1.0
+    [(_, said)] = remarks(grade(HEADS, 24), Role.YOUR_ANSWER)
+    assert "another convention" in said
+    assert remarks(grade(HEADS, 24), Role.CORRECT_ANSWER) == [
+        ("3 matrices", "Because of the rule."),
+        ("24 matrices", "Counting each head's Q, K and V maps apart: 3 × 8."),
+    ]
+    assert not grade(HEADS, 4).correct
+
+
+def test_an_alternative_key_may_not_repeat_a_key_nor_a_misconception_equal_one() -> None:
+    from adaptest.bank.kinds.numeric import NumericItem
+
+    twice = item("numeric", answer=3, alternative_keys=[{"value": 3, "explanation": "Same."}])
+    assert isinstance(twice, NumericItem)
+    assert [message for _, message in twice.problems()] == ["3 is already accepted by an earlier key"]
+    clash = item(
+        "numeric",
+        answer=3,
+        alternative_keys=[{"value": 24, "explanation": "Per head."}],
+        misconceptions=[{"value": 24, "feedback": "Wrong?"}],
+    )
+    assert isinstance(clash, NumericItem)
+    assert [message for _, message in clash.problems()] == ["misconception 24 is accepted as correct"]
+
+
 def test_the_numeric_key_says_how_near_an_answer_must_be() -> None:
     assert NUMERIC.key_text() == "3850 parameters (answers within ±0.1% count as right)"
     absolute = item("numeric", answer=0.0971947, tolerance={"absolute": 0.0005})

@@ -29,19 +29,40 @@ class NumericMisconception(Strict):
     feedback: Text
 
 
+class AlternativeKey(Strict):
+    """Another defensible answer, right under another convention, with the reasoning that leads to it."""
+
+    value: float
+    explanation: Text
+
+
+ALTERNATIVE_KEY_TEXT = "That is right too, under another convention: see “Correct answer”."
+
+
 class NumericItem(GradableItem):
     kind: Literal["numeric"]
     answer: float
     tolerance: Tolerance = Field(default_factory=Tolerance)
     units: str | None = None
+    alternative_keys: list[AlternativeKey] = Field(default_factory=list)
     misconceptions: list[NumericMisconception] = Field(default_factory=list)
 
     def problems(self) -> list[Problem]:
-        return [
+        keys = [self.answer, *(k.value for k in self.alternative_keys)]
+        problems: list[Problem] = [
             (("misconceptions", i, "value"), f"misconception {format_number(m.value)} is accepted as correct")
             for i, m in enumerate(self.misconceptions)
-            if self.tolerance.accepts(self.answer, m.value)
+            if any(self.tolerance.accepts(key, m.value) for key in keys)
         ]
+        problems += [
+            (
+                ("alternative_keys", i, "value"),
+                f"{format_number(k.value)} is already accepted by an earlier key",
+            )
+            for i, k in enumerate(self.alternative_keys)
+            if any(self.tolerance.accepts(key, k.value) for key in keys[: i + 1])
+        ]
+        return problems
 
     def presentation(self, seed: int) -> dict[str, Any]:
         return {"units": self.units}
@@ -55,6 +76,10 @@ class NumericItem(GradableItem):
             return self.outcome(
                 1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, RIGHT_ANSWER_TEXT, True),))
             )
+        if any(self.tolerance.accepts(k.value, answer) for k in self.alternative_keys):
+            return self.outcome(
+                1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, ALTERNATIVE_KEY_TEXT, True),))
+            )
         for m in self.misconceptions:
             if self.tolerance.accepts(m.value, answer):
                 return self.outcome(0.0, False, _misconception_part(subject, m.feedback))
@@ -62,6 +87,15 @@ class NumericItem(GradableItem):
 
     def key_answer(self) -> float:
         return self.answer
+
+    def correct_answer_part(self) -> FeedbackPart:
+        """The key with its explanation, then each alternative key with its own."""
+        alternatives = tuple(
+            Remark(self._with_units(k.value), k.explanation, True) for k in self.alternative_keys
+        )
+        return FeedbackPart(
+            Role.CORRECT_ANSWER, (Remark(self.key_text(), self.explanation, True), *alternatives)
+        )
 
     def key_text(self) -> str:
         """The key and, when answers near it count too, how near: a learner who typed 0.097 for
