@@ -18,6 +18,7 @@ from adaptest.bank.problems import (
     NO_ID,
     BankInvalid,
     Collector,
+    Problem,
     display,
     read_mapping,
     validated_files,
@@ -36,6 +37,8 @@ class Bank:
     assessments: dict[str, AssessmentDefinition]
     families: dict[str, GeneratorFamily] = field(default_factory=dict)
     decks: dict[str, Deck] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    """What `adaptest bank validate` prints as hints for authors; none of them makes the bank invalid."""
 
     def figure_path(self, item: GradableItem) -> Path | None:
         return self.root / item.figure.path if item.figure and item.figure.path else None
@@ -79,7 +82,7 @@ def load_bank(root: Path | str) -> Bank:
     lint(meta, items, item_docs, families, skills, out)
     if out.problems:
         raise BankInvalid(out.problems)
-    return Bank(root, meta, items, assessments, families, decks)
+    return Bank(root, meta, items, assessments, families, decks, sorted(out.warnings))
 
 
 def _load_meta(path: Path, out: Collector) -> tuple[BankMeta, SourceDocument] | None:
@@ -271,6 +274,7 @@ def _assessment_problems(
     for name, form in forms.items():
         base: tuple[str | int, ...] = ("forms", name) if definition.forms else ("items",)
         seen: set[str] = set()
+        enemies: dict[str, str] = {}  # enemy set → the first item of the form in it
         for i, item_id in enumerate(form):
             if item_id in seen:
                 problems.append(((*base, i), f"item {item_id!r} appears twice"))
@@ -278,6 +282,15 @@ def _assessment_problems(
                 problems.append(((*base, i), f"unknown or invalid item {item_id!r}"))
             elif items[item_id].use == "practice":
                 problems.append(((*base, i), f"{item_id!r} is a practice item: assessments use secure items"))
+            elif (enemy := items[item_id].enemy_set) in enemies:
+                problems.append(
+                    (
+                        (*base, i),
+                        f"{item_id!r} and {enemies[enemy]!r} share the enemy set {enemy}: a form gives one",
+                    )
+                )
+            elif enemy is not None:
+                enemies[enemy] = item_id
             seen.add(item_id)
     for domain in definition.blueprint:
         if domain not in domains:

@@ -42,9 +42,14 @@ class Collector:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        """Hints for authors that do not make the bank invalid (e.g. likely undeclared enemy pairs)."""
 
     def add(self, path: Path, line: int, item_id: str, message: str) -> None:
         self.problems.append(Problem(display(path), line, item_id, message))
+
+    def warn(self, path: Path, line: int, item_id: str, message: str) -> None:
+        self.warnings.append(Problem(display(path), line, item_id, f"warning: {message}"))
 
     def add_validation(self, doc: SourceDocument, item_id: str, error: ValidationError) -> None:
         for detail in error.errors():

@@ -15,6 +15,8 @@ ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*(~[0-9]+)
 """Lowercase letters, digits and dashes; ``~<seed>`` is reserved for generated variants."""
 DomainId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
 SkillId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+EnemySetId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+"""Names a set of items that give each other away (or are one scenario with other numbers)."""
 LEVELS = ("beginning", "developing", "accomplished")
 DEFAULT_TIME_LIMIT_MINUTES = 30
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -94,6 +96,10 @@ class ItemBase(Strict):
     dont_know_feedback: Text | None = None
     tags: list[Text] = Field(default_factory=list)
     use: Use = "secure"
+    enemy_set: EnemySetId | None = None
+    """Items naming the same set are never given together in one attempt, nor listed in one exam form."""
+    distinct_from: list[ItemId] = Field(default_factory=list)
+    """Items an author compared with this one and found not to give it away: the lint stops warning."""
 
 
 def is_identifier(name: str) -> bool:

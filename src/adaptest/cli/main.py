@@ -141,10 +141,13 @@ def _bank_validate(args: argparse.Namespace) -> int:
             print(problem)
         print(f"{len(invalid.problems)} problem(s) found in {args.path}", file=sys.stderr)
         return 1
+    for warning in bank.warnings:
+        print(warning)
     stats = bank_stats(bank)
+    hints = f"; {len(bank.warnings)} warning(s) for authors above" if bank.warnings else ""
     print(
         f"OK: bank {bank.meta.id!r}: {stats['items']} items in {len(stats['items_by_domain'])} domains, "
-        f"{stats['skills']} skills, {len(bank.assessments)} assessments"
+        f"{stats['skills']} skills, {len(bank.assessments)} assessments{hints}"
     )
     return 0
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.stats import norm
 
 from adaptest.psychometrics import (
@@ -97,6 +98,13 @@ def adaptive_test(assessment: Assessment) -> AdaptiveTest:
     return test
 
 
+def _enemy_families(sets: list[str | None]) -> NDArray[np.int64]:
+    """The pool's family per row: items of one enemy set share a number, so the engine, which never gives
+    two of a family, never gives two of a set; an item in no set is its own family (-1)."""
+    numbers = {name: n for n, name in enumerate(sorted({s for s in sets if s}))}
+    return np.array([numbers[s] if s else -1 for s in sets], dtype=np.int64)
+
+
 def _build(assessment: Assessment) -> AdaptiveTest:
     """Read the active items of the blueprint's domains, their parameters and every version to give."""
     domains = tuple(assessment.blueprint)
@@ -127,6 +135,7 @@ def _build(assessment: Assessment) -> AdaptiveTest:
         a=np.array([p.a for p in parameters], dtype=np.float64),
         b=np.array([p.b for p in parameters], dtype=np.float64),
         domain=np.array([domains.index(version.domain) for _, version in current], dtype=np.int64),
+        family=_enemy_families([version.data.get("enemy_set") for _, version in current]),
         pretest=np.array([p.pretest for p in parameters], dtype=np.bool_),
     )
     counts = tuple(int(assessment.blueprint[d]) for d in domains)
