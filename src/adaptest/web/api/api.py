@@ -28,6 +28,7 @@ from adaptest.web.assessments.kinds import adapter
 from adaptest.web.assessments.models import Attempt, AttemptItem
 from adaptest.web.assessments.selectors import (
     AttemptResult,
+    Calibration,
     QuestionPage,
     ReviewEntry,
     SkillFeedback,
@@ -377,7 +378,20 @@ def _result_out(result: AttemptResult, now: datetime) -> s.ResultOut:
         study_plan=[_skill_out(skill) for skill in result.study_plan],
         percentile=result.percentile,
         roles=[s.role_readiness_out(role) for role in result.roles],
+        calibration=_calibration_out(result.calibration),
         review=[_review_out(entry) for entry in result.entries],
+    )
+
+
+def _calibration_out(calibration: Calibration | None) -> s.CalibrationOut | None:
+    if calibration is None:
+        return None
+    return s.CalibrationOut(
+        calibrated_items=calibration.calibrated,
+        scored_items=calibration.scored,
+        share=calibration.share,
+        provisional=calibration.provisional,
+        min_responses=calibration.min_responses,
     )
 
 

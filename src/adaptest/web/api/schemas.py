@@ -325,6 +325,18 @@ def role_readiness_out(role: RoleResult) -> RoleReadinessOut:
     )
 
 
+class CalibrationOut(Schema):
+    """How much of an adaptive result rests on calibrated questions rather than authors' hints."""
+
+    calibrated_items: int = Field(description="scored questions whose parameters came from calibration")
+    scored_items: int
+    share: float = Field(description="calibrated_items / scored_items")
+    provisional: bool = Field(
+        description="true when fewer than half were calibrated: the levels rest mostly on authors' hints"
+    )
+    min_responses: int = Field(description="answers a question needs before calibration replaces its hint")
+
+
 class ResultOut(Schema):
     attempt: AttemptOut
     score: float
@@ -337,5 +349,8 @@ class ResultOut(Schema):
     percentile: float | None
     roles: list[RoleReadinessOut] = Field(
         description="role readiness from the domain levels (adaptive assessments with scored answers)"
+    )
+    calibration: CalibrationOut | None = Field(
+        description="adaptive assessments: whether the levels are provisional (null for a fixed exam)"
     )
     review: list[ReviewEntryOut]

@@ -42,7 +42,7 @@ from adaptest.psychometrics import (
     select_next,
 )
 from adaptest.web.assessments.models import AttemptItem, ExposureCounter
-from adaptest.web.itembank.models import ASSESSMENT_USES, Assessment, Item, ItemVersion
+from adaptest.web.itembank.models import ASSESSMENT_USES, Assessment, Item, ItemParameters, ItemVersion
 
 DOMAIN_CORRELATION = 0.7
 """Prior correlation between domain abilities (docs/psychometrics.md explains the choice)."""
@@ -73,6 +73,8 @@ class AdaptiveTest:
     entries: tuple[PoolEntry, ...]
     design: TestDesign
     positions: dict[int, int]  # Item pk -> row of the pool
+    calibrated: tuple[bool, ...] = ()
+    """Per row: whether its parameters come from calibration rather than the author's hint."""
 
     def index_of(self, item_pk: int) -> int | None:
         return self.positions.get(item_pk)
@@ -159,6 +161,7 @@ def _build(assessment: Assessment) -> AdaptiveTest:
         entries,
         design,
         {entry.item_pk: i for i, entry in enumerate(entries)},
+        tuple(p.source == ItemParameters.Source.CALIBRATION for p in parameters),
     )
 
 
@@ -226,6 +229,7 @@ class Pick:
     a: float
     b: float
     scored: bool
+    calibrated: bool
 
 
 def pick(test: AdaptiveTest, row: int) -> Pick:
@@ -233,7 +237,8 @@ def pick(test: AdaptiveTest, row: int) -> Pick:
     numbers), a hand-written item's current version."""
     entry, pool = test.entries[row], test.design.pool
     version = secrets.choice(entry.versions)
-    return Pick(entry.item_pk, version, float(pool.a[row]), float(pool.b[row]), not bool(pool.pretest[row]))
+    scored = not bool(pool.pretest[row])
+    return Pick(entry.item_pk, version, float(pool.a[row]), float(pool.b[row]), scored, test.calibrated[row])
 
 
 def attempt_report(test: AdaptiveTest, state: SessionState) -> dict[str, Any]:

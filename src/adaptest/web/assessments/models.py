@@ -61,6 +61,11 @@ class AttemptItem(models.Model):
     scored = models.BooleanField(default=True, help_text="False for an unscored pretest slot")
     a = models.FloatField(null=True, blank=True, help_text="adaptive: discrimination used when selected")
     b = models.FloatField(null=True, blank=True, help_text="adaptive: difficulty used when selected")
+    calibrated = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="adaptive: a and b came from calibration (False: the author's hint) when given",
+    )
 
     class Meta:
         constraints = [

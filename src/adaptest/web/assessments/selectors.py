@@ -254,6 +254,40 @@ class SkillFeedback:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """How many of the questions behind an adaptive attempt's levels had calibrated parameters.
+
+    The levels rest mostly on authors' difficulty hints when fewer than half of the scored questions were
+    calibrated when given (``AttemptItem.calibrated`` is frozen then; unknown counts as a hint).
+    """
+
+    calibrated: int
+    scored: int
+    min_responses: int
+    """Responses an item needs before calibration replaces its hint (ADAPTEST_CALIBRATION_MIN_RESPONSES)."""
+
+    @property
+    def share(self) -> float:
+        return self.calibrated / self.scored if self.scored else 0.0
+
+    @property
+    def provisional(self) -> bool:
+        return self.share < 0.5
+
+
+def attempt_calibration(*, attempt: Attempt, slots: Sequence[AttemptItem]) -> Calibration | None:
+    """The calibration behind an adaptive attempt's levels (None for a fixed exam)."""
+    if not attempt.assessment.is_adaptive:
+        return None
+    scored = [slot for slot in slots if slot.scored and slot.stored_response is not None]
+    return Calibration(
+        sum(slot.calibrated is True for slot in scored),
+        len(scored),
+        settings.ADAPTEST_CALIBRATION_MIN_RESPONSES,
+    )
+
+
+@dataclass(frozen=True)
 class AttemptResult:
     attempt: Attempt
     entries: list[ReviewEntry]
@@ -263,6 +297,7 @@ class AttemptResult:
     percentile: float | None = None
     reference_takers: int = 0
     roles: list[RoleResult] = field(default_factory=list)
+    calibration: Calibration | None = None
 
     @property
     def correct_count(self) -> int:
@@ -314,6 +349,7 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
             profiles=attempt.assessment.bank.meta.get("roles", []),
             titles=titles,
         ),
+        attempt_calibration(attempt=attempt, slots=slots),
     )
 
 

@@ -196,6 +196,7 @@ def _give(attempt: Attempt, chosen: engine.Pick, *, position: int) -> AttemptIte
         scored=chosen.scored,
         a=chosen.a,
         b=chosen.b,
+        calibrated=chosen.calibrated,
     )
     AttemptItem.response.related.set_cached_value(slot, None)  # no answer yet: known without a query
     _count_exposure(attempt.assessment_id, item_pk=chosen.item_pk)
