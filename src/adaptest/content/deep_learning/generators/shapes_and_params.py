@@ -799,6 +799,18 @@ def _receptive_field(rng: random.Random) -> Variant:
             "The pooling layers were skipped. Max pooling also looks at a window and its stride spreads out "
             "every later layer, so it enlarges the receptive field.",
         ),
+        (
+            layers[-1]["kernel"],
+            f"{layers[-1]['kernel']} is the last layer's window alone: how many pixels of *its* input one "
+            "output pixel sees. Each of those pixels already depends on a patch of the layer before, so "
+            "going back to the image every layer widens the patch by (k − 1) × (product of earlier strides).",
+        ),
+        (
+            math.prod(layer["kernel"] for layer in layers),
+            "Multiplying the kernel sizes treats every window as tiling its input without overlap, which "
+            "holds only when a layer's stride equals its kernel size. Overlapping windows add less: each "
+            "layer widens the field by k − 1 times the product of the strides before it.",
+        ),
     ]
     steps = []
     field_, jump = 1, 1
