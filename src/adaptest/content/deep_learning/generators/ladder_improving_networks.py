@@ -189,7 +189,7 @@ def _l2_penalty(rng: random.Random) -> Variant:
             "answer": answer,
             "tolerance": {"relative": _L2_TOLERANCE},
             "misconceptions": distinct_misconceptions(
-                answer, candidates, separation=2 * _L2_TOLERANCE * answer, limit=3
+                answer, candidates, separation=2 * _L2_TOLERANCE * answer
             ),
             "explanation": (
                 f"The squared L2 norm is the sum of the squared weights: ‖w‖₂² = {squared_list} = "
@@ -317,9 +317,7 @@ def _batchnorm_grid(rng: random.Random) -> Variant:
             "tolerance": {"absolute": _BN_TOLERANCE},
             "row_labels": [f"example {r + 1}" for r in range(4)],
             "column_labels": ["feature 1", "feature 2"],
-            "misconceptions": distinct_grid_misconceptions(
-                answer, candidates, separation=_BN_TOLERANCE, limit=3
-            ),
+            "misconceptions": distinct_grid_misconceptions(answer, candidates, separation=_BN_TOLERANCE),
             "explanation": (
                 "In training mode batch norm standardises each feature over the mini-batch with the batch "
                 "mean and the biased variance (divide by 4), then scales by γ and shifts by β.\n\n"
@@ -457,7 +455,7 @@ def _warmup_cosine_lr(rng: random.Random) -> Variant:
             "answer": answer,
             "tolerance": {"relative": _SCHED_TOLERANCE},
             "misconceptions": distinct_misconceptions(
-                answer, candidates, separation=2 * _SCHED_TOLERANCE * answer, limit=3
+                answer, candidates, separation=2 * _SCHED_TOLERANCE * answer
             ),
             "explanation": explanation,
             "dont_know_feedback": (

@@ -310,9 +310,7 @@ def _kv_cache(rng: random.Random) -> Variant:
             "answer": answer,
             "units": unit,
             "tolerance": tolerance,
-            "misconceptions": distinct_misconceptions(
-                answer, candidates, separation=Tolerance(**tolerance), limit=MAX_MISCONCEPTIONS
-            ),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=Tolerance(**tolerance)),
             "explanation": (
                 f"Per token the cache holds 2 (keys and values) × {layers} layers × {heads} heads × "
                 f"{head_dim} × {size} bytes = {thousands(per_token)} bytes. Times {thousands(tokens)} "
@@ -400,9 +398,7 @@ def _parallel_tokens(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "tokens",
-            "misconceptions": distinct_misconceptions(
-                answer, candidates, separation=Tolerance(**tolerance), limit=MAX_MISCONCEPTIONS
-            ),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=Tolerance(**tolerance)),
             "explanation": (
                 f"Only data parallelism multiplies the batch: one replica takes {tp * pp} GPUs"
                 f"{f' ({pp} stages × {tp})' if pp > 1 else ''}, so {gpus} GPUs hold {gpus} / {tp * pp} = "
@@ -515,9 +511,7 @@ def _lora_memory(rng: random.Random) -> Variant:
             "answer": answer,
             "units": "GB",
             "tolerance": tolerance,
-            "misconceptions": distinct_misconceptions(
-                answer, candidates, separation=Tolerance(**tolerance), limit=MAX_MISCONCEPTIONS
-            ),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=Tolerance(**tolerance)),
             "explanation": (
                 f"LoRA trains r·(d_in + d_out) parameters per adapted matrix: per layer {per_matrix} = "
                 f"{thousands(per_layer)}, times {layers} layers = {thousands(trainable)} trainable "

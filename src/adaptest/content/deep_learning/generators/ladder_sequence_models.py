@@ -286,9 +286,7 @@ def _tied_lm_params(rng: random.Random) -> Variant:
         f"{thousands(answer - vocab)} forgets the head's bias. Only the weight is tied; `nn.Linear({d}, "
         f"{vocab})` still has its own {thousands(vocab)} biases.",
     )
-    candidates = (
-        [tied_twice, head_bias_forgotten, positions] if head_bias else [tied_twice, one_layer, positions]
-    )
+    candidates = [tied_twice, *([head_bias_forgotten] if head_bias else []), one_layer, positions]
 
     position_text = (
         f"learned positions {length}·{d} = {thousands(position_table)}"
@@ -325,7 +323,7 @@ def _tied_lm_params(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "parameters",
-            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.5, limit=3),
+            "misconceptions": distinct_misconceptions(answer, candidates, separation=0.5),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study what a transformer encoder layer contains (attention projections, feed-forward "
