@@ -1,30 +1,13 @@
-"""Every named misconception of generators/generative_models.py is the value its mistake really gives.
-
-For 200 seeds of each family this recomputes, from the variant's parameters alone (NumPy, not the
-generator's code), the wrong value each named mistake gives, and checks that the variant offers it with
-the feedback about that mistake, unless the grader could not tell it apart from the key or from another
-distractor (then it is rightly left out). Conversely every distractor offered is one of the named
-mistakes, and every variant offers at least two.
-"""
+"""The named mistakes of generators/generative_models.py, recomputed from a variant's parameters alone
+(NumPy, not the generator's code); checked by test_misconceptions.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pytest
 
-from adaptest.bank import load_bank
-from adaptest.bank.kinds.numeric import NumericItem, NumericTupleItem
-from adaptest.content import DEEP_LEARNING_BANK
-
-BANK = load_bank(DEEP_LEARNING_BANK)
-SEEDS = range(200)
-SEPARATION = 0.004  # twice the keys' tolerance: closer than this, the grader could not tell them apart
-MATCH = 1e-5  # offered values are rounded to 6 decimals
-
-Mistake = tuple[str, Any, str]  # name, wrong value (None: none for these numbers), phrase in its feedback
+from tests.content.misconceptions import Mistake, Mistakes
 
 
 def _kl(mu: np.ndarray, var: np.ndarray, log_sign: float = -1.0, minus_one: float = 1.0) -> float:
@@ -98,42 +81,8 @@ def gan_mistakes(params: dict[str, Any]) -> list[Mistake]:
     ]
 
 
-def _close(a: Any, b: Any, margin: float) -> bool:
-    if isinstance(a, dict):
-        return all(abs(a[name] - b[name]) <= margin for name in a)
-    return bool(abs(a - b) <= margin)
-
-
-CASES: dict[str, tuple[Callable[[dict[str, Any]], list[Mistake]], str]] = {
-    "gen-gen-vae-kl": (vae_kl_mistakes, "value"),
-    "gen-gen-diffusion-marginal": (diffusion_mistakes, "values"),
-    "gen-gen-gan-bce": (gan_mistakes, "value"),
+MISTAKES: dict[str, Mistakes] = {
+    "gen-gen-vae-kl": vae_kl_mistakes,
+    "gen-gen-diffusion-marginal": diffusion_mistakes,
+    "gen-gen-gan-bce": gan_mistakes,
 }
-
-
-@pytest.mark.parametrize("family_id", sorted(CASES))
-def test_every_named_misconception_is_the_value_its_mistake_gives(family_id: str) -> None:
-    mistakes_of, field = CASES[family_id]
-    family = BANK.families[family_id]
-    for seed in SEEDS:
-        params, item = family.variant(seed)
-        assert isinstance(item, NumericItem | NumericTupleItem)
-        key = item.key_answer()
-        offered = [(getattr(m, field), m.feedback) for m in item.misconceptions]
-        where = f"{family_id}~{seed}"
-        assert len(offered) >= 2, f"{where}: only {len(offered)} misconceptions"
-        mistakes = mistakes_of(params)
-        for name, wrong, phrase in mistakes:
-            if wrong is None:
-                continue
-            found = [feedback for value, feedback in offered if _close(wrong, value, MATCH)]
-            if found:
-                assert phrase in found[0], f"{where}: {name}'s value has the feedback {found[0]!r}"
-                continue
-            assert _close(wrong, key, SEPARATION) or any(
-                _close(wrong, value, SEPARATION) for value, _ in offered
-            ), f"{where}: {name} ({wrong}) is neither offered nor indistinguishable from the key or another"
-        for value, feedback in offered:
-            assert any(wrong is not None and _close(wrong, value, MATCH) for _, wrong, _ in mistakes), (
-                f"{where}: the distractor {value} ({feedback!r}) is not a named mistake"
-            )
