@@ -14,6 +14,7 @@ from adaptest.bank.authoring import (
     confusion_table,
     distinct_grid_misconceptions,
     distinct_misconceptions,
+    distinct_tuple_misconceptions,
     plain_number,
 )
 from adaptest.bank.generators import GeneratorFamily, Variant
@@ -563,6 +564,15 @@ def _iou_svg(a: list[int], b: list[int], alt: str) -> str:
 
 
 def _iou_boxes(rng: random.Random) -> Variant:
+    """Two boxes for which at least two named mistakes give values a learner can tell apart; a thin
+    overlap of two similar boxes can bring every mistake within the tolerance of the key (rare)."""
+    while True:
+        variant = _iou_boxes_drawn(rng)
+        if len(variant.fields["misconceptions"]) >= 2:
+            return variant
+
+
+def _iou_boxes_drawn(rng: random.Random) -> Variant:
     while True:
         a, b = _random_box(rng), _random_box(rng)
         inter = _intersection(a, b)
@@ -573,6 +583,13 @@ def _iou_boxes(rng: random.Random) -> Variant:
     union = area_a + area_b - inter
     answer = inter / union
     ix1, iy1, ix2, iy2 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    ex1, ey1, ex2, ey2 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+    enclosing = (ex2 - ex1) * (ey2 - ey1)
+    # The fencepost slip: every width and height one too large (inclusive pixel coordinates).
+    inter_plus_one = (ix2 - ix1 + 1) * (iy2 - iy1 + 1)
+    union_plus_one = (
+        (a[2] - a[0] + 1) * (a[3] - a[1] + 1) + (b[2] - b[0] + 1) * (b[3] - b[1] + 1) - inter_plus_one
+    )
 
     def corners(box: list[int]) -> str:
         return f"({box[0]}, {box[1]}) to ({box[2]}, {box[3]})"
@@ -603,6 +620,18 @@ def _iou_boxes(rng: random.Random) -> Variant:
             inter / (area_a + area_b),
             f"{inter} / {area_a + area_b} divides by the sum of the areas, which "
             f"counts the overlap twice. The union is {area_a} + {area_b} − {inter} = {union}.",
+        ),
+        (
+            inter / enclosing,
+            f"{inter} / {enclosing} divides by the area of the smallest box enclosing both, "
+            f"{ex2 - ex1} × {ey2 - ey1} = {enclosing}. That box also covers empty corners that neither box "
+            f"reaches; the union is only the area inside A or B: {area_a} + {area_b} − {inter} = {union}.",
+        ),
+        (
+            inter_plus_one / union_plus_one,
+            f"{inter_plus_one} / {union_plus_one} adds 1 to every width and height, counting the grid lines "
+            "a box touches instead of the cells it covers. The corners lie on grid lines, so a width is "
+            f"x₂ − x₁: box A, from x = {a[0]} to x = {a[2]}, is {a[2] - a[0]} wide, not {a[2] - a[0] + 1}.",
         ),
     ]
     return Variant(
@@ -648,6 +677,7 @@ def _confusion_metrics(rng: random.Random) -> Variant:
             break
     tn = rng.randint(50, 300)
     f1 = 2 * tp / (2 * tp + fp + fn)
+    arithmetic, jaccard = (precision + recall) / 2, tp / (tp + fp + fn)
     task, pos, neg = rng.choice(_BINARY_TASKS)
     rows_actual = rng.random() < 0.5
     axis = (
@@ -671,20 +701,37 @@ def _confusion_metrics(rng: random.Random) -> Variant:
                 {"name": "recall", "label": "Recall", "answer": recall, "tolerance": tolerance},
                 {"name": "f1", "label": "F1 score", "answer": f1, "tolerance": tolerance},
             ],
-            "misconceptions": [
-                {
-                    "values": {
-                        "precision": round(recall, 6),
-                        "recall": round(precision, 6),
-                        "f1": round(f1, 6),
-                    },
-                    "feedback": (
-                        "You swapped precision and recall. Precision divides the true positives by all examples "
-                        f"predicted {pos} (TP + FP); recall divides them by all examples that are actually {pos} "
-                        "(TP + FN)."
+            "misconceptions": distinct_tuple_misconceptions(
+                {"precision": precision, "recall": recall, "f1": f1},
+                [
+                    (
+                        {"precision": recall, "recall": precision, "f1": f1},
+                        "You swapped precision and recall. Precision divides the true positives by all "
+                        f"examples predicted {pos} (TP + FP); recall divides them by all examples that are "
+                        f"actually {pos} (TP + FN).",
                     ),
-                }
-            ],
+                    (
+                        {"precision": precision, "recall": recall, "f1": arithmetic},
+                        f"Your precision and recall are right, but {plain_number(arithmetic, 3)} is their "
+                        "ordinary average, (P + R) / 2. F1 is their harmonic mean, 2PR / (P + R), which "
+                        "stays closer to the smaller of the two.",
+                    ),
+                    (
+                        {"precision": precision, "recall": recall, "f1": f1 / 2},
+                        f"Your precision and recall are right, but {plain_number(f1 / 2, 3)} = PR / (P + R) "
+                        "is half the F1 score: the harmonic mean has a factor 2, F1 = 2PR / (P + R).",
+                    ),
+                    (
+                        {"precision": precision, "recall": recall, "f1": jaccard},
+                        f"Your precision and recall are right, but TP / (TP + FP + FN) = {tp} / "
+                        f"{tp + fp + fn} = {plain_number(jaccard, 3)} leaves out the 2s of F1 = 2TP / (2TP + "
+                        "FP + FN). Without them it is the Jaccard index (the IoU of the predicted and the "
+                        "actual positives), which is always below F1.",
+                    ),
+                ],
+                separation=0.01,
+                places=6,
+            ),
             "explanation": (
                 f"Reading the table: TP = {tp}, FP = {fp} (predicted {pos}, actually {neg}), FN = {fn} "
                 f"(predicted {neg}, actually {pos}), TN = {tn}. Precision = TP / (TP + FP) = {tp} / "
@@ -714,6 +761,15 @@ _DATASETS = (
 
 
 def _chance_baseline(rng: random.Random) -> Variant:
+    """Class counts for which at least two named mistakes give values a learner can tell apart; two
+    nearly balanced classes put every mistake within the tolerance of 0.5 (rare)."""
+    while True:
+        variant = _chance_baseline_drawn(rng)
+        if len(variant.fields["misconceptions"]) >= 2:
+            return variant
+
+
+def _chance_baseline_drawn(rng: random.Random) -> Variant:
     k = rng.randint(2, 5)
     name, all_classes = rng.choice(_DATASETS)
     classes = all_classes[:k]
@@ -745,6 +801,11 @@ def _chance_baseline(rng: random.Random) -> Variant:
                 f"{plain_number(sum_sq)} = Σ p² is the expected accuracy of guessing at random with the "
                 "class frequencies. Always predicting the majority class is right on every majority example.",
             ),
+            (
+                1 - top,
+                f"{plain_number(1 - top)} is the share of examples outside the majority class: the baseline's "
+                f"error rate. Its accuracy is the share it gets right, {majority} / {n}.",
+            ),
         ]
         working = (
             f"Always predicting {classes[counts.index(majority)]} is right exactly on those {majority} "
@@ -762,6 +823,17 @@ def _chance_baseline(rng: random.Random) -> Variant:
                 top,
                 f"{plain_number(top)} is the accuracy of always predicting the majority class. Random "
                 "guesses with the class frequencies are right with probability Σ p_k², which is lower.",
+            ),
+            (
+                1 - sum_sq,
+                f"{plain_number(1 - sum_sq)} = 1 − Σ p_k² is the chance that such a guess is wrong: the "
+                "baseline's expected error rate. Its expected accuracy is Σ p_k².",
+            ),
+            (
+                sum_sq / k,
+                f"{plain_number(sum_sq / k)} averages the {k} terms p_k², one per class, instead of adding "
+                "them. Each term is the chance that the true class and the guess are both that class; these "
+                "are separate ways of being right, so the expected accuracy is their sum, Σ p_k².",
             ),
         ]
         squares = " + ".join(f"{plain_number(p, 3)}²" for p in shares)

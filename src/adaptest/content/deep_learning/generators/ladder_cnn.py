@@ -83,7 +83,14 @@ def _out_channels(rng: random.Random) -> Variant:
         + (f" (`out_channels={c_out}`, the second argument of `nn.Conv2d`)." if form == "code" else ".")
     )
     return Variant(
-        params={"in_channels": c_in, "out_channels": c_out, "kernel_size": k, "size": size, "batch": batch},
+        params={
+            "in_channels": c_in,
+            "out_channels": c_out,
+            "kernel_size": k,
+            "size": size,
+            "batch": batch,
+            "form": form,
+        },
         fields={
             "stem": stem,
             "answer": answer,
@@ -270,7 +277,7 @@ def _bottleneck_params(rng: random.Random) -> Variant:
             "stem": stem,
             "answer": answer,
             "units": "parameters",
-            "misconceptions": distinct_misconceptions(answer, candidates, limit=3),
+            "misconceptions": distinct_misconceptions(answer, candidates),
             "explanation": explanation,
             "dont_know_feedback": (
                 "Study the ResNet bottleneck block (1×1 reduce, 3×3, 1×1 expand, and a projection shortcut "
