@@ -9,8 +9,10 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from adaptest.bank import BankInvalid, bank_stats, item_pool, load_bank
+from adaptest.bank.sheets import check_answers, learner_sheet
 from adaptest.content import DEEP_LEARNING_BANK
 from adaptest.psychometrics.calibration import calibrate_2pl
 from adaptest.psychometrics.classical import classical_statistics
@@ -41,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("path", nargs="?", type=Path, default=DEEP_LEARNING_BANK)
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(handler=_bank_stats)
+    sheet = bank.add_parser("sheet", help="print items as a learner sees them, for a blind solve")
+    sheet.add_argument("ids", nargs="+", help="item ids (a file of ids, one per line: @FILE)")
+    sheet.add_argument("--path", type=Path, default=DEEP_LEARNING_BANK)
+    sheet.set_defaults(handler=_bank_sheet)
+    check = bank.add_parser(
+        "check-answers", help="grade a blind solver's answers (JSON {id: answer}), never printing a key"
+    )
+    check.add_argument("answers", type=Path)
+    check.add_argument("--path", type=Path, default=DEEP_LEARNING_BANK)
+    check.set_defaults(handler=_bank_check_answers)
     sync = bank.add_parser("sync", help="copy a bank into the database (new item versions by content hash)")
     sync.add_argument("path", nargs="?", type=Path, default=DEEP_LEARNING_BANK)
     sync.set_defaults(handler=lambda a: _django("sync_bank", str(a.path)))
@@ -131,6 +143,61 @@ def _parser() -> argparse.ArgumentParser:
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=lambda a: _django(*a.rest))
     return parser
+
+
+def _item_ids(given: list[str]) -> list[str]:
+    ids: list[str] = []
+    for entry in given:
+        if entry.startswith("@"):
+            ids += [line.strip() for line in Path(entry[1:]).read_text().splitlines() if line.strip()]
+        else:
+            ids.append(entry)
+    return ids
+
+
+def _bank_or_report(path: Path) -> Any:
+    """The loaded bank, or None after printing its problems (a sheet of an invalid bank would mislead)."""
+    try:
+        return load_bank(path)
+    except BankInvalid as invalid:
+        for problem in invalid.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(invalid.problems)} problem(s) found in {path}: fix them first", file=sys.stderr)
+        return None
+
+
+def _bank_sheet(args: argparse.Namespace) -> int:
+    bank = _bank_or_report(args.path)
+    if bank is None:
+        return 1
+    items = bank.items
+    ids = _item_ids(args.ids)
+    unknown = [item_id for item_id in ids if item_id not in items]
+    if unknown:
+        print(f"unknown item id(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    print("\n".join(learner_sheet(items[item_id]) for item_id in ids))
+    return 0
+
+
+def _bank_check_answers(args: argparse.Namespace) -> int:
+    try:
+        answers = json.loads(args.answers.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        print(f"{args.answers}: not a JSON file of answers ({error})", file=sys.stderr)
+        return 2
+    if not isinstance(answers, dict):
+        print(f"{args.answers}: give one JSON object, item id → answer", file=sys.stderr)
+        return 2
+    bank = _bank_or_report(args.path)
+    if bank is None:
+        return 1
+    checks = check_answers(bank.items, answers)
+    for check in checks:
+        print(f"{check.item_id}: {check.verdict}" + (f" ({check.detail})" if check.detail else ""))
+    agreed = sum(check.verdict == "agrees" for check in checks)
+    print(f"{agreed} of {len(checks)} answers agree with the keys")
+    return 0 if agreed == len(checks) else 1
 
 
 def _bank_validate(args: argparse.Namespace) -> int:
