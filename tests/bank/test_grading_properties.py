@@ -39,6 +39,8 @@ def well_formed_answer(item: GradableItem) -> st.SearchStrategy[Any]:
     if kind == "matrix":
         rows, cols = item.shape  # type: ignore[attr-defined]
         return st.lists(st.lists(numbers, min_size=cols, max_size=cols), min_size=rows, max_size=rows)
+    if kind == "free_text":
+        return st.text(min_size=1, max_size=300).filter(str.strip) | st.just(item.key_answer())
     raise AssertionError(kind)
 
 

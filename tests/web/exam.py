@@ -60,4 +60,6 @@ def wrong_answer(item: GradableItem) -> Any:
         return list(reversed(key))
     if kind == "matrix":
         return [[v + 1001 for v in row] for row in key]
+    if kind == "free_text":
+        return "zzz not an answer"
     raise AssertionError(kind)

@@ -63,6 +63,8 @@ def _answer(page, slot, answer: Any) -> None:  # type: ignore[no-untyped-def]
                 page.fill(f"input[name=cell-{r}-{c}]", str(value))
     elif kind == "ordering":
         _order_by_keyboard(page, shown, answer)
+    elif kind == "free_text":
+        page.fill("#answer-text", answer)
 
 
 def _order_by_keyboard(page, shown: dict[str, Any], order: list[str]) -> None:  # type: ignore[no-untyped-def]

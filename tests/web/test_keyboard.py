@@ -84,6 +84,10 @@ def _answer_by_keyboard(page, slot: AttemptItem, answer: Any) -> None:  # type: 
             for _ in range(position_of.get(block["id"], 0)):  # "Not used", then Position 1, 2, ...
                 page.keyboard.press("ArrowDown")
             assert page.input_value(f"#position-b{i}") == str(position_of.get(block["id"], ""))
+    elif kind == "free_text":  # Enter in a text area starts a new line: Tab on to the saving button
+        _tab_to(page, css="#answer-text")
+        page.keyboard.type(answer)
+        _tab_to(page, css="button[value=next]", limit=1)
     else:
         raise AssertionError(kind)
 

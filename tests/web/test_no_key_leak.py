@@ -41,7 +41,20 @@ def _secrets(item: GradableItem) -> list[str]:
     texts = [item.explanation, item.dont_know_feedback or ""]
     for group in ("options", "blocks", "misconceptions", "keywords", "fields"):
         texts += [entry.get("feedback") or "" for entry in data.get(group) or []]
+    for criterion in data.get("rubric") or []:  # free_text: the rubric's criteria and feedback
+        texts += [criterion["criterion"], criterion["met"], criterion["missed"]]
     return [t for t in texts if t.strip()]
+
+
+def _rubric_markup(item: GradableItem) -> list[str]:
+    """free_text: what only the rubric holds, as it would appear in markup (criterion ids, raw terms)."""
+    found = []
+    for criterion in item.model_dump().get("rubric") or []:
+        found += [
+            f'"{criterion["id"]}"',
+            *(html_lib.escape(t) for c in criterion["concepts"] for t in c if "|" in t),
+        ]
+    return found
 
 
 @pytest.fixture
@@ -75,5 +88,8 @@ def test_question_pages_hide_keys_feedback_and_explanations(client, ada, every_i
         )
         assert not re.search(r"<input[^>]*\schecked", page), f"{item.id}: an option is preselected"
         assert not re.search(r'<option value="\d+"\s+selected', page), f"{item.id}: a block is pre-placed"
+        assert not re.search(r"<textarea[^>]*>[^<]+</textarea>", page), f"{item.id}: a text area is prefilled"
+        for secret in _rubric_markup(item):
+            assert secret not in page, f"{item.id}: page shows the rubric's {secret!r}"
         kinds_checked.add(item.kind)
     assert kinds_checked == set(ITEM_KINDS)

@@ -83,11 +83,16 @@ class FeedbackPart:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of grading one answer. ``score`` is in [0, 1]; ``correct`` means full credit."""
+    """The result of grading one answer. ``score`` is in [0, 1]; ``correct`` means full credit.
+
+    ``needs_review``: the grading could not place the answer confidently (a free-text rubric's doubts),
+    so a person should check it; their score then replaces this one.
+    """
 
     score: float
     correct: bool
     parts: tuple[FeedbackPart, ...]
+    needs_review: bool = False
 
     def part(self, role: Role) -> FeedbackPart | None:
         return next((p for p in self.parts if p.role is role), None)

@@ -6,6 +6,7 @@ from adaptest.bank.kinds.base import GradableItem
 from adaptest.bank.kinds.choice import MultipleChoiceItem, SingleChoiceItem
 from adaptest.bank.kinds.numeric import MatrixItem, NumericItem, NumericTupleItem
 from adaptest.bank.kinds.ordering import OrderingItem
+from adaptest.bank.kinds.rubric import RubricItem
 from adaptest.bank.kinds.text import ShortTextItem
 
 ITEM_KINDS: dict[str, type[GradableItem]] = {
@@ -16,6 +17,7 @@ ITEM_KINDS: dict[str, type[GradableItem]] = {
     "short_text": ShortTextItem,
     "ordering": OrderingItem,
     "matrix": MatrixItem,
+    "free_text": RubricItem,
 }
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "NumericItem",
     "NumericTupleItem",
     "OrderingItem",
+    "RubricItem",
     "ShortTextItem",
     "SingleChoiceItem",
 ]

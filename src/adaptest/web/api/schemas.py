@@ -147,6 +147,7 @@ class SavedAnswerOut(Schema):
     values: dict[str, str] | None = None
     cells: list[list[str]] | None = None
     order: list[str] | None = None
+    text: str | None = None
     dont_know: bool | None = None
 
 
@@ -164,6 +165,7 @@ class ItemOut(Schema):
     fields: list[TupleFieldOut] | None = None
     grid: GridOut | None = None
     blocks: list[OptionOut] | None = None
+    max_words: int | None = Field(None, description="free_text: the most words an answer may have")
     state: Literal["answered", "dont_know"] | None = None
     saved_answer: SavedAnswerOut | None = None
 

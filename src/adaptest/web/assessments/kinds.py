@@ -26,7 +26,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from adaptest.bank import ITEM_KINDS, AnswerError, GradableItem
-from adaptest.bank.kinds import MatrixItem
+from adaptest.bank.kinds import MatrixItem, RubricItem
 from adaptest.bank.kinds.numbers import format_exact, format_number
 from adaptest.bank.outcome import FeedbackPart, Remark, Role
 
@@ -432,6 +432,64 @@ class OrderingAdapter(KindAdapter):
         return {"order": [token for _, token in placed]}
 
 
+# --- free text graded by a rubric --------------------------------------------------------------------
+
+
+class TextAnswer(StrictInput):
+    """free_text: the written answer (within the question's ``max_words``)."""
+
+    text: str = Field(examples=["Bayesian optimisation fits a surrogate model to the runs so far, ..."])
+
+
+class FreeTextAdapter(KindAdapter):
+    """A text area with the word limit said beside it; the server refuses a longer answer with the count.
+
+    The rubric (criteria, concepts, points, feedback) never reaches the page: the presentation holds only
+    the word limit. The review lists the criteria one by one, each met or missed."""
+
+    kinds = ("free_text",)
+    template = "free_text"
+    Answer = TextAnswer
+
+    def read(self, item: GradableItem, presentation: dict[str, Any], fields: Fields) -> object | None:
+        text = (fields.get("text") or [""])[0]
+        return text if text.strip() else None
+
+    def fields(self, item: GradableItem, presentation: dict[str, Any], answer: Any) -> dict[str, list[str]]:
+        return {"text": [answer]}
+
+    def widget(self, item: GradableItem, presentation: dict[str, Any], fields: Fields) -> dict[str, Any]:
+        return {"text": (fields.get("text") or [""])[0]}
+
+    def api_fields(
+        self, answer: Any, item: GradableItem, presentation: dict[str, Any]
+    ) -> dict[str, list[str]]:
+        return {"text": [answer.text]}
+
+    def item_out(self, widget: dict[str, Any]) -> dict[str, Any]:
+        return {"max_words": widget["max_words"]}
+
+    def saved_answer(self, widget: dict[str, Any]) -> dict[str, Any]:
+        return {"text": widget["text"]}
+
+    def review_lines(
+        self, item: GradableItem, presentation: dict[str, Any], part: FeedbackPart
+    ) -> list[ReviewLine]:
+        """Each criterion with its points, met or missed, in rubric order."""
+        if part.role is not Role.YOUR_ANSWER or not isinstance(item, RubricItem):
+            return super().review_lines(item, presentation, part)
+        points = {c.criterion: c.points for c in item.rubric}
+        lines = []
+        for remark in part.remarks:
+            if remark.subject in points:
+                n = points[remark.subject]
+                tag = "Met" if remark.good else "Missed"
+                lines.append(ReviewLine(remark, (f"{tag}: {n} point{'s' if n != 1 else ''}",)))
+            else:
+                lines.append(ReviewLine(remark))
+        return lines
+
+
 # --- the registry ---------------------------------------------------------------------------------------
 
 ADAPTERS: dict[str, KindAdapter] = {
@@ -442,11 +500,12 @@ ADAPTERS: dict[str, KindAdapter] = {
     "numeric_tuple": TupleAdapter(),
     "matrix": GridAdapter(),
     "ordering": OrderingAdapter(),
+    "free_text": FreeTextAdapter(),
 }
 if set(ADAPTERS) != set(ITEM_KINDS):  # pragma: no cover - a new bank kind must get its adapter
     raise RuntimeError(f"web adapters for {sorted(set(ITEM_KINDS) - set(ADAPTERS))} are missing")
 
-KindAnswer = ChoicesAnswer | ValueAnswer | FieldValuesAnswer | GridAnswer | OrderAnswer
+KindAnswer = ChoicesAnswer | ValueAnswer | FieldValuesAnswer | GridAnswer | OrderAnswer | TextAnswer
 """Every kind's API answer shape."""
 
 
