@@ -64,3 +64,16 @@ def test_the_check_command_never_prints_a_key(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert run.stdout.splitlines()[0] == f"{item.id}: disagrees (score 0.00)"
     assert str(item.key_answer()) not in run.stdout
+
+
+def test_keys_do_not_share_one_place_on_the_sheets() -> None:
+    """Authors write correct options first; one display order for every item would put keys in one place."""
+    from adaptest.bank.sheets import sheet_seed
+
+    places = []
+    for item in BANK.items.values():
+        if item.kind == "single_choice" and len(item.options) == 4:
+            shown = [o["id"] for o in item.presentation(sheet_seed(item))["options"]]
+            places.append(shown.index(next(o.id for o in item.options if o.correct)))
+    assert len(places) > 40
+    assert max(places.count(p) for p in range(4)) < 0.5 * len(places)

@@ -10,6 +10,7 @@ without ever learning the key (docs/content-audit.md).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,14 @@ from adaptest.bank.kinds import GradableItem
 from adaptest.bank.outcome import AnswerError
 
 SHEET_SEED = 20261206
-"""One fixed display order for every sheet, so option and block ids read the same to every solver."""
+
+
+def sheet_seed(item: GradableItem) -> int:
+    """The item's display order on every sheet: the same for every solver, but its own per item (one
+    seed for all would give every item with as many options the same order, so keys would share a
+    place — authors tend to write the correct options first)."""
+    return SHEET_SEED ^ zlib.crc32(item.id.encode())
+
 
 _HOW_TO_ANSWER = {
     "single_choice": 'one option id, e.g. "b"',
@@ -41,7 +49,7 @@ def _labels(prefix: str, shown: list[dict[str, Any]]) -> list[str]:
 
 def _to_ids(item: GradableItem, answer: Any) -> Any:
     """A solver's labels as the item's option or block ids (other answers pass through)."""
-    shown = item.presentation(SHEET_SEED)
+    shown = item.presentation(sheet_seed(item))
     entries = shown.get("options") or shown.get("blocks")
     if not entries:
         return answer
@@ -57,7 +65,7 @@ def _to_ids(item: GradableItem, answer: Any) -> Any:
 
 def learner_sheet(item: GradableItem) -> str:
     """The item as Markdown, with nothing a learner would not see before answering."""
-    shown = item.presentation(SHEET_SEED)
+    shown = item.presentation(sheet_seed(item))
     lines = [f"## {item.id} ({item.kind})", "", item.stem.strip(), ""]
     if item.figure is not None:
         lines += [f"*Figure:* {item.figure.alt}", ""]
@@ -107,4 +115,4 @@ def check_answers(items: Mapping[str, GradableItem], answers: Mapping[str, Any])
     return checks
 
 
-__all__ = ["SHEET_SEED", "Check", "check_answers", "learner_sheet"]
+__all__ = ["SHEET_SEED", "Check", "check_answers", "learner_sheet", "sheet_seed"]
