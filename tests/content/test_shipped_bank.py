@@ -28,13 +28,14 @@ def test_every_item_says_what_to_study_when_the_learner_does_not_know() -> None:
     assert [item.id for item in BANK.items.values() if not item.dont_know_feedback] == []
 
 
-def test_every_certification_form_has_twenty_questions_of_every_kind() -> None:
+def test_every_certification_form_has_twenty_questions_of_every_kind_scored_at_once() -> None:
     form = BANK.assessments["dl-fundamentals-cert"]
     assert form.title == "Deep Learning Fundamentals — Certification Exam"
     assert (form.kind, form.pass_mark, form.time_limit_minutes) == ("fixed", 0.7, 30)
     for items in form.all_forms().values():
         assert len(items) == 20
-        assert {BANK.items[i].kind for i in items} == set(ITEM_KINDS)
+        # A free_text answer may wait for a person's review, so the exam, scored at once, leaves them out.
+        assert {BANK.items[i].kind for i in items} == set(ITEM_KINDS) - {"free_text"}
 
 
 OTHER = {"applied_practice", "llm_and_scale"}
