@@ -75,6 +75,8 @@ def learner_sheet(item: GradableItem) -> str:
         lines.append(f"- block `{label}`: {block['text']}")
     for field in shown.get("fields", []):
         lines.append(f"- field `{field['name']}`: {field['label']}")
+    if shown.get("max_words"):
+        lines.append(f"- at most {shown['max_words']} words")
     if shown.get("units"):
         lines.append(f"- units: {shown['units']}")
     if "rows" in shown:
