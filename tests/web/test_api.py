@@ -323,7 +323,7 @@ def test_fixed_exam_items_of_every_kind_hide_keys_feedback_and_explanations(ada_
             kinds.add(body["kind"])
         assert ada_api.post(f"/attempts/{attempt['id']}/finish").json()["status"] == "submitted"
     # free_text items are practice items until graded responses calibrate them: the practice API's
-    # check is tests/web/test_rubric_review.py::test_the_practice_api_shows_a_free_text_item_without_its_rubric
+    # check is in tests/web/test_rubric_review.py
     assert kinds == set(ITEM_KINDS) - {"free_text"}
 
 

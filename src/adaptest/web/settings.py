@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "adaptest.web.itembank",
     "adaptest.web.assessments",
     "adaptest.web.practice",  # practice with immediate feedback, Elo-targeted (above assessments)
+    "adaptest.web.reviews",  # staff review queue for free-text answers (above assessments and practice)
     "adaptest.web.flashcards",  # decks, study modes and FSRS reviews (above itembank)
     "adaptest.web.matches",  # challenge matches, Elo ratings and leaderboards (above flashcards)
     "adaptest.web.credentials",  # Open Badges 3.0 certificates for passed exams (above assessments)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("adaptest.web.assessments.urls")),
     path("", include("adaptest.web.itembank.urls")),
+    path("", include("adaptest.web.reviews.urls")),
     path("practice/", include("adaptest.web.practice.urls")),
     path("cards/", include("adaptest.web.flashcards.urls")),
     path("matches/", include("adaptest.web.matches.urls")),

@@ -416,6 +416,7 @@ def _review_out(entry: ReviewEntry) -> s.ReviewEntryOut:
         stem=entry.item.stem,
         answer_text=entry.answer_text,
         status=entry.status,
-        score=entry.outcome.score if entry.response else 0.0,
+        score=entry.score,
+        human_check=entry.human_check,
         feedback=s.feedback_out(entry.outcome.parts),
     )

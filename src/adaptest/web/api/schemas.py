@@ -263,7 +263,10 @@ class ReviewEntryOut(Schema):
     stem: str
     answer_text: str
     status: Literal["correct", "partial", "incorrect", "dont_know", "unanswered"]
-    score: float
+    score: float = Field(description="a person's score once they checked the answer (human_check)")
+    human_check: Literal["pending", "checked"] | None = Field(
+        None, description="free_text: a person will check (pending) or has checked this answer"
+    )
     feedback: list[FeedbackPartOut]
 
 

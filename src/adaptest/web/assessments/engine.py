@@ -107,8 +107,15 @@ def _enemy_families(sets: list[str | None]) -> NDArray[np.int64]:
     return np.array([numbers[s] if s else -1 for s in sets], dtype=np.int64)
 
 
+UNCALIBRATED_KINDS_LEFT_OUT = ("free_text",)
+"""Kinds the adaptive pool takes only once calibrated: an author's hint for a rubric-graded answer is too
+rough a guess to select and score with (docs/calibration.md)."""
+
+
 def _build(assessment: Assessment) -> AdaptiveTest:
-    """Read the active items of the blueprint's domains, their parameters and every version to give."""
+    """Read the active items of the blueprint's domains, their parameters and every version to give.
+
+    free_text items whose parameters are not calibrated yet stay out (``UNCALIBRATED_KINDS_LEFT_OUT``)."""
     domains = tuple(assessment.blueprint)
     items = list(
         Item.objects.filter(
@@ -117,6 +124,10 @@ def _build(assessment: Assessment) -> AdaptiveTest:
             current_version__domain__in=domains,
             current_version__use__in=ASSESSMENT_USES,  # never a practice item
             parameters__isnull=False,
+        )
+        .exclude(
+            current_version__kind__in=UNCALIBRATED_KINDS_LEFT_OUT,
+            parameters__source=ItemParameters.Source.HINT,
         )
         .select_related("current_version", "parameters")
         .order_by("item_id")

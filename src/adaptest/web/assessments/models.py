@@ -99,8 +99,21 @@ class Response(models.Model):
     first_saved_at = models.DateTimeField()
     saved_at = models.DateTimeField()
     revisions = models.PositiveIntegerField(default=1, help_text="how many times the answer was changed")
+    needs_review = models.BooleanField(
+        default=False, help_text="free_text: the rubric could not place it; waiting for a person to check it"
+    )
+    auto_score = models.FloatField(
+        null=True, blank=True, help_text="the automatic score, kept once a person's score replaced it"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        indexes = [
+            models.Index(fields=["saved_at"], condition=Q(needs_review=True), name="responses_to_review")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(dont_know=False) | Q(answer__isnull=True), name="dont_know_has_no_answer"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any, Literal, Protocol
@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db.models import F, QuerySet
 
 from adaptest.bank import GradableItem, Outcome, grade
+from adaptest.bank.kinds.rubric import REVIEW_SUBJECT
 from adaptest.bank.outcome import DONT_KNOW, FeedbackPart
 from adaptest.psychometrics import MeasuredLevel, percentile, role_readiness
 from adaptest.psychometrics.readiness import Verdict
@@ -171,6 +172,14 @@ class StoredAnswer(Protocol):
 
     dont_know: bool
     answer: Any
+    score: float
+    correct: bool
+    needs_review: bool
+    reviewed_at: datetime | None
+
+
+HumanCheck = Literal["pending", "checked"]
+"""A free-text answer a person will check (pending) or has checked: their score is the stored one."""
 
 
 class AnswerFeedback:
@@ -193,12 +202,35 @@ class AnswerFeedback:
 
     @cached_property
     def sections(self) -> list[ReviewSection]:
-        """The outcome's feedback parts, their remarks labelled and ordered as the question showed them."""
+        """The outcome's feedback parts, their remarks labelled and ordered as the question showed them.
+
+        Once a person has checked the answer, the automatic "a person will check this answer" remark
+        goes: the page says it was checked instead."""
         kind = ADAPTERS[self.item.kind]
-        return [
-            ReviewSection(part, kind.review_lines(self.item, self._presentation, part))
-            for part in self.outcome.parts
-        ]
+        parts = self.outcome.parts
+        if self.human_check == "checked":
+            parts = tuple(
+                replace(part, remarks=tuple(r for r in part.remarks if r.subject != REVIEW_SUBJECT))
+                for part in parts
+            )
+        return [ReviewSection(part, kind.review_lines(self.item, self._presentation, part)) for part in parts]
+
+    @property
+    def human_check(self) -> HumanCheck | None:
+        """Whether a person checks (pending) or checked this answer; None when no person is involved."""
+        response = self.response
+        if response is None or response.dont_know:
+            return None
+        if response.reviewed_at is not None:
+            return "checked"
+        return "pending" if response.needs_review else None
+
+    @property
+    def score(self) -> float:
+        """The answer's score: a person's once they checked it, else the automatic one."""
+        if self.response is None:
+            return 0.0
+        return self.response.score if self.human_check == "checked" else self.outcome.score
 
     @cached_property
     def extras(self) -> dict[str, Any]:
@@ -218,9 +250,10 @@ class AnswerFeedback:
             return "unanswered"
         if self.response.dont_know:
             return "dont_know"
-        if self.outcome.correct:
+        checked = self.human_check == "checked"
+        if self.response.correct if checked else self.outcome.correct:
             return "correct"
-        return "partial" if self.outcome.score > 0 else "incorrect"
+        return "partial" if self.score > 0 else "incorrect"
 
 
 @dataclass(frozen=True)
@@ -329,7 +362,7 @@ def attempt_result(*, attempt: Attempt) -> AttemptResult:
         )
         result.questions += 1
         result.correct += entry.status == "correct"
-        result.points += entry.outcome.score if entry.response else 0.0
+        result.points += entry.score
     order = list(titles)
     skills = _skill_feedback(attempt, entries)
     reference = _reference_abilities(attempt)

@@ -403,6 +403,7 @@ def _store(
         response = Response(slot=slot, first_saved_at=now, revisions=0)
     response.answer, response.dont_know = stored, dont_know
     response.score, response.correct = outcome.score, outcome.correct
+    response.needs_review = outcome.needs_review  # free_text: a person checks it once the attempt is over
     response.saved_at = now
     response.revisions += 1
     response.save()
@@ -487,18 +488,36 @@ def _finish(
     ``slots`` (with responses) and the engine ``state`` are reused when the caller has them.
     """
     slots = attempt_slots(attempt=attempt) if slots is None else slots
-    scored = [slot for slot in slots if slot.scored]
-    total = sum(response.score for slot in scored if (response := slot.stored_response) is not None)
     if attempt.assessment.is_adaptive:
         if state is None:
             test = engine.adaptive_test(attempt.assessment)
             state = (test, engine.session_state(test, slots))
         attempt.report = engine.attempt_report(*state)
+    _score(attempt, slots)
+    attempt.status, attempt.finished_at = status, finished_at
+    attempt.save(update_fields=["score", "passed", "status", "finished_at", "report"])
+
+
+def _score(attempt: Attempt, slots: list[AttemptItem]) -> None:
+    """Set the attempt's score (mean over scored slots, unanswered 0) and whether it passed."""
+    scored = [slot for slot in slots if slot.scored]
+    total = sum(response.score for slot in scored if (response := slot.stored_response) is not None)
     attempt.score = total / len(scored) if scored else 0.0
     pass_mark = attempt.assessment.pass_mark
     attempt.passed = None if pass_mark is None else attempt.score >= pass_mark - 1e-9
-    attempt.status, attempt.finished_at = status, finished_at
-    attempt.save(update_fields=["score", "passed", "status", "finished_at", "report"])
+
+
+def attempt_rescore(*, attempt_id: int) -> Attempt:
+    """Score a finished fixed exam again from its stored responses (after a person changed a score).
+
+    The caller's transaction holds the attempt's lock (taken here). An adaptive attempt keeps its
+    score and report: its levels were estimated from the answers as they were graded then."""
+    attempt = Attempt.objects.select_for_update(of=("self",)).select_related("assessment").get(pk=attempt_id)
+    if attempt.is_open or attempt.assessment.is_adaptive:
+        return attempt
+    _score(attempt, attempt_slots(attempt=attempt))
+    attempt.save(update_fields=["score", "passed"])
+    return attempt
 
 
 __all__ = [
@@ -514,6 +533,7 @@ __all__ = [
     "attempt_begin",
     "attempt_expire_if_due",
     "attempt_open",
+    "attempt_rescore",
     "attempt_start",
     "attempt_submit",
     "attempt_visit",

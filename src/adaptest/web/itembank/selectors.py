@@ -105,12 +105,13 @@ def item_responses(*, bank: Bank | None = None) -> ItemResponses:
     "I don't know yet" and partly correct answers score 0. Should an attempt hold the same item
     twice, its first response (lowest position) is kept, as a response file keeps the first line.
     Answers in a fixed-form attempt still in progress can change, so they wait for its end; adaptive
-    answers are final when given.
+    answers are final when given. A free-text answer waiting for a person (``needs_review``) waits for
+    their score too.
     """
     responses = Response.objects.exclude(
         slot__attempt__status=Attempt.Status.IN_PROGRESS,
         slot__attempt__assessment__kind=Assessment.Kind.FIXED,
-    )
+    ).exclude(needs_review=True)
     if bank is not None:
         responses = responses.filter(slot__item_version__item__bank=bank)
     rows = responses.order_by("slot__attempt_id", "slot__position").values_list(

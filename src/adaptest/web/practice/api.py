@@ -80,6 +80,9 @@ class PracticeAnswerOut(Schema):
     seconds: float = Field(description="time taken, from the question being given, on the server's clock")
     rating: float = Field(description="your practice rating in the item's domain after this answer")
     replay: bool = Field(description="True when the question was already answered: nothing changed")
+    human_check: Literal["pending", "checked"] | None = Field(
+        None, description="free_text: a person will check (pending) or has checked this answer"
+    )
     feedback: list[s.FeedbackPartOut]
 
 
@@ -201,6 +204,7 @@ def practice_answer(
         seconds=response.seconds,
         rating=response.rating_after,
         replay=answer.replay,
+        human_check=entry.human_check,
         feedback=s.feedback_out(answer.outcome.parts),
     )
 

@@ -82,6 +82,16 @@ class PracticeResponse(models.Model):
     seconds = models.FloatField(help_text="time taken, on the server's clock, from the question being shown")
     rating_after = models.FloatField(help_text="the learner's practice rating in the domain after it")
     created_at = models.DateTimeField()
+    needs_review = models.BooleanField(
+        default=False, help_text="free_text: the rubric could not place it; waiting for a person to check it"
+    )
+    auto_score = models.FloatField(
+        null=True, blank=True, help_text="the automatic score, kept once a person's score replaced it"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -89,7 +99,10 @@ class PracticeResponse(models.Model):
                 condition=Q(dont_know=False) | Q(answer__isnull=True), name="practice_dont_know_has_no_answer"
             ),
         ]
-        indexes = [models.Index(fields=["user", "domain", "created_at"], name="practice_by_user_domain")]
+        indexes = [
+            models.Index(fields=["user", "domain", "created_at"], name="practice_by_user_domain"),
+            models.Index(fields=["created_at"], condition=Q(needs_review=True), name="practice_to_review"),
+        ]
         ordering = ["created_at"]
 
     def __str__(self) -> str:

@@ -431,6 +431,7 @@ def practice_answer_submit(
             dont_know=dont_know,
             score=outcome.score,
             correct=outcome.correct,
+            needs_review=outcome.needs_review,
             seconds=max(0.0, (now - question.shown_at).total_seconds()),
             rating_after=rating,
             created_at=now,

@@ -12,7 +12,8 @@ Ownership, as ``owned_models`` finds it in ``apps.get_models()``:
    player's rating changes never enter this person's export.
 3. Rows that name the user by username rather than by key: django-axes' log-in records.
 
-``NOT_PERSONAL`` lists what rule 2 would reach but is content, not the person's data.
+``NOT_PERSONAL`` lists what rule 2 would reach but is content, not the person's data; ``NOT_OWNERS``
+the keys to a user who acted on a row rather than owns it (a staff reviewer of an answer).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 NOT_PERSONAL = {
     # A match's frozen questions are bank content, and hold the key of questions not yet answered.
     "matches.matchquestion",
+}
+NOT_OWNERS = {
+    # The member of staff who checked a free-text answer: the answer stays the learner's alone.
+    "assessments.response": {"reviewed_by"},
+    "practice.practiceresponse": {"reviewed_by"},
 }
 SECRET_FIELDS = {
     "auth.user": {"password"},  # the password hash
@@ -69,10 +75,14 @@ class OwnedModel:
 
 def _user_keys(model: type[models.Model]) -> list[str]:
     user_model = get_user_model()
+    not_owners = NOT_OWNERS.get(model._meta.label_lower, set())
     return [
         f.name
         for f in model._meta.get_fields()
-        if (f.many_to_one or f.one_to_one) and f.concrete and f.related_model is user_model
+        if (f.many_to_one or f.one_to_one)
+        and f.concrete
+        and f.related_model is user_model
+        and f.name not in not_owners
     ]
 
 
