@@ -141,6 +141,17 @@ def test_a_matched_term_within_three_words_after_a_negation_needs_review(answer:
     assert outcome.needs_review, ITEM.assess(answer)
 
 
+def test_a_negated_mention_is_no_doubt_when_the_criterion_is_met_plainly_elsewhere() -> None:
+    answer = "A surrogate is fitted to past trials. Without the surrogate you would need a grid. Acquisition."
+    assert ITEM.assess(answer).results[0].negated == ()
+    assert not grade(ITEM, answer).needs_review
+
+
+@pytest.mark.parametrize("negation", ["dont", "doesnt", "isnt", "cant", "wont"])
+def test_a_contraction_typed_without_its_apostrophe_is_a_negation(negation: str) -> None:
+    assert grade(ITEM, f"It {negation} use a surrogate. Acquisition.").needs_review
+
+
 def test_a_negation_four_words_before_a_term_is_no_doubt() -> None:
     assert not grade(ITEM, "Not at all a bad surrogate; acquisition too.").needs_review
 

@@ -92,7 +92,9 @@ CASES = [
             "very cheap so you dont gain much speed"
         ),
         {"collapses": True, "capacity": True, "speed": True},
-        queued=False,
+        # queued: "cant learn nonlinear" meets its criterion only after a negation, which the rubric
+        # cannot tell from a wrong claim ("it can't learn nonlinear" is right; "not nonlinear" is not)
+        queued=True,
     ),
     Case(
         "fnd-explain-relu-removal",
@@ -138,14 +140,13 @@ CASES = [
     Case(
         "fnd-explain-softmax-overflow",
         "a paraphrase the rubric was widened for",
-        # queued: "not-a-number" puts "number" after "not"
         (
             "e to the power 1000 is bigger than the biggest number a 32-bit float can hold, so everything"
             " turns into not-a-number. Shifting every logit by the same amount multiplies top and bottom "
             "by one constant, which divides out; the biggest term becomes e to the power 0."
         ),
         {"overflow": True, "invariance": True, "bounded": True},
-        queued=True,
+        queued=False,
     ),
     Case(
         "fnd-explain-softmax-overflow",
@@ -282,14 +283,13 @@ CASES = [
     Case(
         "cnn-explain-residual-shortcuts",
         "a non-native speaker's answer",
-        # over-cautious: "no vanishing gradient" is right, but both terms follow "no"
         (
             "Deep plain network is hard to optimize, it is the degradation problem. With shortcut, "
             "gradient can go direct to first layers so no vanishing gradient, and the block only need "
             "learn the residual, if F is zero it is identity."
         ),
         {"gradient-path": True, "identity-default": True, "degradation": True},
-        queued=True,
+        queued=False,
     ),
     Case(
         "cnn-explain-residual-shortcuts",
@@ -433,7 +433,6 @@ CASES = [
     Case(
         "app-explain-stratify-rare-class",
         "a full expert answer",
-        # over-cautious: "none by chance" reads as a negated "chance"
         (
             "Stratifying splits each class separately, so every split keeps the same 1.5 % proportion of "
             "the rare condition. With only 36 positives, validation and test expect just 3.6 each, and a "
@@ -441,7 +440,7 @@ CASES = [
             " rare class would be noisy or undefined, and model selection misleading."
         ),
         {"preserves-ratio": True, "few-positives": True, "unreliable-metric": True},
-        queued=True,
+        queued=False,
     ),
     Case(
         "app-explain-stratify-rare-class",
@@ -472,13 +471,12 @@ CASES = [
     Case(
         "app-explain-stratify-rare-class",
         "a student's terse answer",
-        # over-cautious: "cannot measure recall" meets the criterion, yet "recall" follows "cannot"
         (
             "stratify keeps the percentage of positives equal in each split. with random split the test "
             "set might have zero positive cases so you cannot measure recall"
         ),
         {"preserves-ratio": True, "few-positives": True, "unreliable-metric": True},
-        queued=True,
+        queued=False,
     ),
     Case(
         "app-explain-stratify-rare-class",
@@ -507,10 +505,9 @@ CASES = [
     Case(
         "llm-explain-kv-cache-tradeoff",
         "a partial answer",
-        # over-cautious: "not recomputed" is right, but "recomputed" follows a negation
         "The cache stores the keys and values so they are not recomputed, which makes it faster.",
         {"no-recompute": True, "memory-grows": False, "tradeoff": False},
-        queued=True,
+        queued=False,
     ),
     Case(
         "llm-explain-kv-cache-tradeoff",

@@ -36,6 +36,9 @@ LONG_ANSWER_WORDS = 12
 """An answer this long that meets no criterion is probably a paraphrase the rubric missed."""
 NEGATIONS = frozenset(
     {"not", "no", "never", "without", "nor", "neither", "none", "cannot", "nothing", "nobody", "nowhere"}
+    # contractions typed without their apostrophe
+    | {"cant", "dont", "doesnt", "isnt", "wont", "arent", "wasnt", "werent", "didnt", "couldnt"}
+    | {"shouldnt", "wouldnt", "hasnt", "havent", "hadnt", "aint"}
 )
 REVIEW_SUBJECT = "A person will check this answer"
 REVIEW_TEXT = (
@@ -278,9 +281,9 @@ class RubricItem(GradableItem):
         """Grade ``answer`` criterion by criterion, noting what makes the grading doubtful.
 
         The answer needs review when any of: a criterion is missed while one of its concepts is partly
-        there (some of its terms, not all); a matched term has a negation (not, no, never, without,
-        n't, ...) among the three words before it; the answer has at least 12 words yet meets no
-        criterion.
+        there (some of its terms, not all); a criterion is met only through terms with a negation (not,
+        no, never, without, n't, dont, ...) among the three words before them; the answer has at least
+        12 words yet meets no criterion.
         """
         plain = plain_words(answer)
         folded = [fold(word) for word in plain]
@@ -292,21 +295,28 @@ class RubricItem(GradableItem):
         results = []
         for criterion in self.rubric:
             met: int | None = None
+            cleanly_met = False  # some concept's terms all appear at least once with no negation before
             partial: list[int] = []
             negated: list[str] = []
             for c, concept in enumerate(criterion.concepts):
-                found = 0
+                found, clean, concept_negated = 0, 0, []
                 for term in concept:
-                    starts = [s for phrase in _phrases(term) for s in _find(phrase, plain, folded)]
+                    starts = {s for phrase in _phrases(term) for s in _find(phrase, plain, folded)}
                     if starts:
                         found += 1
-                        if negated_at.intersection(starts) and term not in negated:
-                            negated.append(term)
-                if found == len(concept) and met is None:
-                    met = c
+                        clean += bool(starts - negated_at)
+                        if starts & negated_at:
+                            concept_negated.append(term)
+                if found == len(concept):
+                    met = c if met is None else met
+                    cleanly_met = cleanly_met or clean == len(concept)
+                    negated += [t for t in concept_negated if t not in negated]
                 elif 0 < found < len(concept):
                     partial.append(c)
-            results.append(CriterionResult(criterion, met is not None, met, tuple(partial), tuple(negated)))
+            # A negation casts doubt only on a criterion it alone could have met: "without a cache, keys
+            # are recomputed" must not queue an answer that says elsewhere "the cache stores the keys".
+            doubtful = () if cleanly_met else tuple(negated)
+            results.append(CriterionResult(criterion, met is not None, met, tuple(partial), doubtful))
         return RubricAssessment(tuple(results), len(plain))
 
     def grade_answer(self, answer: str) -> Outcome:
