@@ -122,7 +122,8 @@ def _lonely_enemy_sets(
     for name, ids in members.items():
         if len(ids) == 1:
             doc = docs[ids[0]]
-            out.add(doc.path, doc.line_of(("enemy_set",)), ids[0], f"enemy_set: {name} has no other item")
+            # A warning, not an error: retiring one of a pair must not make the bank invalid.
+            out.warn(doc.path, doc.line_of(("enemy_set",)), ids[0], f"enemy_set: {name} has no other item")
 
 
 def _unknown_distinct(
