@@ -102,3 +102,18 @@ def check_variant(where: str, item: GradableItem, mistakes: list[Mistake]) -> No
         assert any(wrong is not None and same(wrong, value) for _, wrong, _ in mistakes), (
             f"{where}: the distractor {value} ({feedback!r}) is not a named mistake"
         )
+
+
+def first_of_equal(mistakes: list[Mistake]) -> list[Mistake]:
+    """``mistakes`` with any whose value equals an earlier one's set to ``None``.
+
+    When two mistakes give the same number for some parameters, a variant can offer that value once,
+    with the feedback of one of them: list the mistakes in the order the generator prefers them, and the
+    first one's phrase is the one its feedback must contain.
+    """
+    kept: list[Mistake] = []
+    for name, wrong, phrase in mistakes:
+        if wrong is not None and any(w is not None and same(w, wrong) for _, w, _ in kept):
+            wrong = None
+        kept.append((name, wrong, phrase))
+    return kept

@@ -3,7 +3,7 @@
 
 Two mistakes sometimes give the same value for a variant (two boxes of equal area: the overlap over A's
 area and over B's). The variant then offers that value once, with the feedback of the mistake the family
-lists first, so :func:`_first_of_equal` keeps the first of such mistakes and marks the later ones as not
+lists first, so `first_of_equal` keeps the first of such mistakes and marks the later ones as not
 applying; each function lists its mistakes in the family's order.
 """
 
@@ -14,16 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from tests.content.misconceptions import Mistake, Mistakes, same
-
-
-def _first_of_equal(mistakes: list[Mistake]) -> list[Mistake]:
-    kept: list[Mistake] = []
-    for name, wrong, phrase in mistakes:
-        if wrong is not None and any(other is not None and same(wrong, other) for _, other, _ in kept):
-            wrong = None
-        kept.append((name, wrong, phrase))
-    return kept
+from tests.content.misconceptions import Mistake, Mistakes, first_of_equal
 
 
 def _pooling_windows(grid: list[list[int]], kernel: int, stride: int) -> np.ndarray:
@@ -50,7 +41,7 @@ def _grid(values: np.ndarray) -> list[list[float]]:
 
 def maxpool_mistakes(params: dict[str, Any]) -> list[Mistake]:
     windows = _pooling_windows(params["grid"], 2, 2)
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("average_pooling", _grid(windows.mean(axis=2)), "that is average pooling"),
             ("min_pooling", _grid(windows.min(axis=2)), "kept the smallest value"),
@@ -60,7 +51,7 @@ def maxpool_mistakes(params: dict[str, Any]) -> list[Mistake]:
 
 def avgpool_mistakes(params: dict[str, Any]) -> list[Mistake]:
     windows = _pooling_windows(params["grid"], params["kernel"], params["stride"])
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("max_pooling", _grid(windows.max(axis=2)), "that is max pooling"),
             ("sum_not_mean", _grid(windows.sum(axis=2)), "did not divide"),
@@ -71,7 +62,7 @@ def avgpool_mistakes(params: dict[str, Any]) -> list[Mistake]:
 def relu_grad_mistakes(params: dict[str, Any]) -> list[Mistake]:
     z, upstream = np.array(params["z"], dtype=float), np.array(params["upstream"], dtype=float)
     activation = np.maximum(z, 0.0)
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("no_mask", _grid(upstream), "passed the upstream gradient through unchanged"),
             (
@@ -91,13 +82,13 @@ def sigmoid_grad_mistakes(params: dict[str, Any]) -> list[Mistake]:
     x, g = params["x"], params["upstream"]
     s = 1 / (1 + math.exp(-x))
     if g == 1.0:  # the plain derivative: no upstream gradient is given (1 is never drawn as one)
-        return _first_of_equal(
+        return first_of_equal(
             [
                 ("sigmoid_itself", s, "is σ(x) itself"),
                 ("one_minus_sigmoid", 1 - s, "is 1 − σ(x)"),
             ]
         )
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("sigmoid_itself", g * s, "multiplied the upstream gradient by σ(x)"),
             ("one_minus_sigmoid", g * (1 - s), "used 1 − σ(x)"),
@@ -111,7 +102,7 @@ def softmax_xent_mistakes(params: dict[str, Any]) -> list[Mistake]:
     log_probs = logits - np.log(np.sum(np.exp(logits)))
     loss = -float(log_probs[target])
     best = int(np.argmax(logits))
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("log_base_10", -float(log_probs[target] / np.log(10)), "log base 10"),
             ("no_minus_sign", -loss, "forgot the minus sign"),
@@ -129,7 +120,7 @@ def he_init_mistakes(params: dict[str, Any]) -> list[Mistake]:
     else:
         area = params["kernel_size"] ** 2
         fan_in, fan_out = params["in_channels"] * area, params["out_channels"] * area
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("variance", 2 / fan_in, "is the variance"),
             ("fan_out", math.sqrt(2 / fan_out), "divided by fan_out"),
@@ -155,7 +146,7 @@ def iou_mistakes(params: dict[str, Any]) -> list[Mistake]:
     # Inclusive pixel coordinates: every width and height one larger.
     inter_plus = float(np.prod(bottom_right - top_left + 1))
     union_plus = float(np.prod(a[2:] - a[:2] + 1) + np.prod(b[2:] - b[:2] + 1)) - inter_plus
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("over_area_a", inter / area_a, "box A's area alone"),
             ("over_area_b", inter / area_b, "box B's area alone"),
@@ -174,7 +165,7 @@ def confusion_mistakes(params: dict[str, Any]) -> list[Mistake]:
     def with_f1(value: float) -> dict[str, float]:
         return {"precision": precision, "recall": recall, "f1": value}
 
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("swapped", {"precision": recall, "recall": precision, "f1": f1}, "swapped precision and recall"),
             ("arithmetic_mean", with_f1((precision + recall) / 2), "ordinary average"),
@@ -190,14 +181,14 @@ def chance_baseline_mistakes(params: dict[str, Any]) -> list[Mistake]:
     k, top, sum_sq = len(counts), float(shares.max()), float(np.sum(shares**2))
     uniform: Mistake = ("uniform_guess", 1 / k, "guessing uniformly at random")
     if params["strategy"] == "majority":
-        return _first_of_equal(
+        return first_of_equal(
             [
                 uniform,
                 ("frequency_guess", sum_sq, "Σ p² is the expected accuracy"),
                 ("error_rate", 1 - top, "error rate"),
             ]
         )
-    return _first_of_equal(
+    return first_of_equal(
         [
             uniform,
             ("always_majority", top, "always predicting the majority class"),

@@ -2,7 +2,7 @@
 alone (plain Python and NumPy, not the generator's code); checked by test_misconceptions.py.
 
 When two mistakes give the same value for a variant, the variant offers it once with the feedback of the
-mistake the family lists first: :func:`_first_of_equal` keeps that one and marks the later ones as not
+mistake the family lists first: `first_of_equal` keeps that one and marks the later ones as not
 applying; each function lists its mistakes in the family's order.
 """
 
@@ -12,23 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from tests.content.misconceptions import Mistake, Mistakes, same
-
-
-def _first_of_equal(mistakes: list[Mistake]) -> list[Mistake]:
-    kept: list[Mistake] = []
-    for name, wrong, phrase in mistakes:
-        if wrong is not None and any(other is not None and same(wrong, other) for _, other, _ in kept):
-            wrong = None
-        kept.append((name, wrong, phrase))
-    return kept
+from tests.content.misconceptions import Mistake, Mistakes, first_of_equal
 
 
 def split_sizes_mistakes(params: dict[str, Any]) -> list[Mistake]:
     n, percents, split = params["n"], params["percents"], params["split"]
     size = n * percents[split] / 100
     neighbour = 1 if split == 0 else 0  # the family names the dev set when asked for training, else training
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("complement", n - size, "*outside* the"),
             ("other_split", n * percents[neighbour] / 100, "is the size of the"),
@@ -41,7 +32,7 @@ def accuracy_mistakes(params: dict[str, Any]) -> list[Mistake]:
     tp, fp, fn, tn = params["tp"], params["fp"], params["fn"], params["tn"]
     total = tp + fp + fn + tn
     accuracy = 100 * (tp + tn) / total
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("error_rate", 100 - accuracy, "is the error rate"),
             ("positives_only", 100 * tp / total, "counted only the"),
@@ -53,7 +44,7 @@ def accuracy_mistakes(params: dict[str, Any]) -> list[Mistake]:
 def epoch_time_mistakes(params: dict[str, Any]) -> list[Mistake]:
     batch, step_ms, n = params["batch_size"], params["step_ms"], params["n_images"]
     steps = n / batch
-    return _first_of_equal(
+    return first_of_equal(
         [
             (
                 "milliseconds",
@@ -80,7 +71,7 @@ def roc_point_mistakes(params: dict[str, Any]) -> list[Mistake]:
     tp, fp = point(scores >= threshold)
     tp_strict, fp_strict = point(scores > threshold)
     tpr, fpr = tp / positives.sum(), fp / negatives.sum()
-    return _first_of_equal(
+    return first_of_equal(
         [
             (
                 "strict_threshold",
@@ -112,7 +103,7 @@ def binary_ece_mistakes(params: dict[str, Any]) -> list[Mistake]:
     confidence = np.where(predicted == 1, p, 1 - p)
     _, unweighted = _ece(confidence, correct)
     as_p, _ = _ece(p, correct)
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("p_as_confidence", as_p, "You used p, the probability"),
             ("unweighted_bins", unweighted, "without weighting them"),

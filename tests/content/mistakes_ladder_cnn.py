@@ -3,7 +3,7 @@ Python, not the generator's code); checked by test_misconceptions.py.
 
 A value that equals the key is never offered (a one-channel input: one map per input channel gives
 1 · c_out, the key), and when two mistakes give the same value the variant offers it once with the
-feedback of the mistake the family lists first: :func:`_first_of_equal` keeps that one and marks the later
+feedback of the mistake the family lists first: `first_of_equal` keeps that one and marks the later
 ones as not applying; each function lists its mistakes in the family's order.
 """
 
@@ -11,22 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.content.misconceptions import Mistake, Mistakes, same
-
-
-def _first_of_equal(mistakes: list[Mistake]) -> list[Mistake]:
-    kept: list[Mistake] = []
-    for name, wrong, phrase in mistakes:
-        if wrong is not None and any(other is not None and same(wrong, other) for _, other, _ in kept):
-            wrong = None
-        kept.append((name, wrong, phrase))
-    return kept
+from tests.content.misconceptions import Mistake, Mistakes, first_of_equal
 
 
 def out_channels_mistakes(params: dict[str, Any]) -> list[Mistake]:
     c_in, c_out, k = params["in_channels"], params["out_channels"], params["kernel_size"]
     code = params["form"] == "code"
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("input_channels", c_in, "number of *input* channels"),
             ("map_per_input_channel", c_in * c_out, "one output map per input channel"),
@@ -38,7 +29,7 @@ def out_channels_mistakes(params: dict[str, Any]) -> list[Mistake]:
 
 def valid_conv_size_mistakes(params: dict[str, Any]) -> list[Mistake]:
     n, k = params["size"], params["kernel_size"]
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("no_plus_one", n - k, "forgets the +1"),
             ("same_size", n, "only padding does that"),
@@ -64,7 +55,7 @@ def bottleneck_mistakes(params: dict[str, Any]) -> list[Mistake]:
 
     total = weights(convs) + norms(convs)
     all_three_by_three = [(i, o, 3) for i, o, _ in branch] + shortcut
-    return _first_of_equal(
+    return first_of_equal(
         [
             ("running_stats_counted", weights(convs) + norms(convs, per_channel=4), "4 numbers per channel"),
             (

@@ -6,8 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tests.content.misconceptions import Mistake, Mistakes
-from tests.content.mistake_helpers import first_of_equal
+from tests.content.misconceptions import Mistake, Mistakes, first_of_equal
 
 
 def code_size_mistakes(params: dict[str, Any]) -> list[Mistake]:

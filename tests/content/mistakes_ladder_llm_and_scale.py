@@ -6,8 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tests.content.misconceptions import Mistake, Mistakes
-from tests.content.mistake_helpers import first_of_equal
+from tests.content.misconceptions import Mistake, Mistakes, first_of_equal
 
 BYTES = {"torch.float32": 4, "torch.float16": 2, "torch.bfloat16": 2}
 

@@ -3,7 +3,7 @@
 
 Two mistakes sometimes give the same number for a seed (a Conv2d with as many input as output channels:
 "one filter only" and "forgot the input channels" both give c·k² + biases). A learner then sees one
-distractor with the feedback of the first mistake listed, so :func:`_one_per_value` keeps the first of
+distractor with the feedback of the first mistake listed, so `first_of_equal` keeps the first of
 such a pair and marks the later one as not applying; the mistakes are listed in the family's order.
 """
 
@@ -12,17 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tests.content.misconceptions import Mistake, Mistakes, same
-
-
-def _one_per_value(mistakes: list[Mistake]) -> list[Mistake]:
-    kept: list[Mistake] = []
-    for name, wrong, phrase in mistakes:
-        if wrong is not None and any(other is not None and same(wrong, other) for _, other, _ in kept):
-            wrong = None
-        kept.append((name, wrong, phrase))
-    return kept
-
+from tests.content.misconceptions import Mistake, Mistakes, first_of_equal
 
 # -- parameter counts -----------------------------------------------------------------------------------
 
@@ -32,7 +22,7 @@ def mlp_mistakes(params: dict[str, Any]) -> list[Mistake]:
     layers = list(zip(widths[:-1], widths[1:], strict=True))
     total = sum(n_in * n_out + n_out for n_in, n_out in layers)
     last_in, last_out = layers[-1]
-    return _one_per_value(
+    return first_of_equal(
         [
             ("weights_only", sum(n_in * n_out for n_in, n_out in layers), "counts only the weight matrices"),
             ("bias_per_input", sum(n_in * n_out + n_in for n_in, n_out in layers), "one bias per *input*"),
@@ -54,7 +44,7 @@ def conv2d_mistakes(params: dict[str, Any]) -> list[Mistake]:
         if params["bias"]
         else [("biases_despite_bias_false", weights + c_out, "`bias=False` removes them")]
     )
-    return _one_per_value(
+    return first_of_equal(
         [
             *bias_mistakes,
             ("one_filter", c_in * k**2 + b, "a single filter's weights"),
@@ -72,7 +62,7 @@ def depthwise_separable_mistakes(params: dict[str, Any]) -> list[Mistake]:
     standard = c_in * c_out * k**2 + c_out
     block_ignoring_groups = c_in * c_in * k**2 + c_in + pointwise
     if params["ask"] == "total":
-        return _one_per_value(
+        return first_of_equal(
             [
                 ("standard_conv", standard, "the count of a standard"),
                 ("ignores_groups", block_ignoring_groups, "ignores `groups="),
@@ -81,7 +71,7 @@ def depthwise_separable_mistakes(params: dict[str, Any]) -> list[Mistake]:
             ]
         )
     saving_ignoring_groups = standard - block_ignoring_groups
-    return _one_per_value(
+    return first_of_equal(
         [
             ("block_count", block, "the block's own count"),
             ("standard_count", standard, "the standard convolution's count"),
@@ -116,7 +106,7 @@ def _recurrent_mistakes(params: dict[str, Any], gates: int, other_gates: int) ->
             ("layer_2_reads_input", count(upper_input=n_in), "feeds layer 2 with the original"),
             ("one_layer_only", count(n_layers=1), "counts one layer"),
         ]
-    return _one_per_value(mistakes)
+    return first_of_equal(mistakes)
 
 
 def lstm_mistakes(params: dict[str, Any]) -> list[Mistake]:
@@ -131,7 +121,7 @@ def mha_mistakes(params: dict[str, Any]) -> list[Mistake]:
     e, heads = params["embed_dim"], params["num_heads"]
     qkv = 3 * (e * e + e)
     out_proj = e * e + e
-    return _one_per_value(
+    return first_of_equal(
         [
             ("no_out_proj", qkv, "forgets `out_proj`"),
             ("projections_per_head", heads * qkv + out_proj, "gives every head its own"),
@@ -171,7 +161,7 @@ def embedding_mistakes(params: dict[str, Any]) -> list[Mistake]:
                 "still a parameter of the table",
             ),
         ]
-    return _one_per_value(mistakes)
+    return first_of_equal(mistakes)
 
 
 def conv_output_size_mistakes(params: dict[str, Any]) -> list[Mistake]:
@@ -198,7 +188,7 @@ def conv_output_size_mistakes(params: dict[str, Any]) -> list[Mistake]:
             result[name] = int(rounding((n + 2 * p - d * (kernel[i] - 1) - 1) / s)) + plus_one
         return result
 
-    return _one_per_value(
+    return first_of_equal(
         [
             ("rounded_up", hw(rounding=math.ceil), "rounded down"),
             ("no_dilation", hw(use_dilation=False) if dilation != [1, 1] else None, "Dilation spreads"),
@@ -220,7 +210,7 @@ def receptive_field_mistakes(params: dict[str, Any]) -> list[Mistake]:
         return 1 + sum((k - 1) * math.prod(ss[: i + 1] if own_stride else ss[:i]) for i, k in enumerate(ks))
 
     convs = [i for i, layer in enumerate(layers) if layer["type"] == "conv"]
-    return _one_per_value(
+    return first_of_equal(
         [
             ("strides_ignored", 1 + sum(k - 1 for k in kernels), "The strides were ignored"),
             ("kernels_added", sum(kernels), "Adding the kernel sizes"),
@@ -246,7 +236,7 @@ def minibatches_mistakes(params: dict[str, Any]) -> list[Mistake]:
     full, leftover = divmod(n, b)
     batches = full if params["drop_last"] or not leftover else full + 1
     other_rounding = full + 1 if params["drop_last"] and leftover else full
-    return _one_per_value(
+    return first_of_equal(
         [
             ("other_rounding", other_rounding * epochs, "batches per epoch, not"),
             ("one_epoch", batches if epochs > 1 else None, "the number of steps in one epoch"),
