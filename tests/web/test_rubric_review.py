@@ -33,7 +33,8 @@ PARAPHRASE = (  # 20 words that meet no criterion: queued
     "Bayesian optimisation builds a probabilistic picture of how hyperparameters relate to validation "
     "quality and spends effort where improvement looks likely."
 )
-NEGATED = "Dropout randomly drops units in training. At inference no units are dropped."  # 1 of 6, queued
+# 1 of 6 points, queued: "no units are dropped" is half of a concept of "off at inference"
+NEGATED = "Dropout randomly drops units in training. At inference no units are dropped."
 
 
 def _login(user: User) -> Client:
@@ -142,7 +143,7 @@ def test_staff_see_queued_practice_and_exam_answers_oldest_first_without_the_lea
     html = response.content.decode()
     assert "Bayesian optimisation builds a probabilistic picture" in html and "At inference no units" in html
     assert "Fits a surrogate model that predicts the validation score" in html  # the rubric, for staff
-    assert "meet no criterion" in html and "follows a negation" in html  # why each is queued
+    assert "meet no criterion" in html and "part of a concept is there" in html  # why each is queued
     assert "ada" not in html.replace("adaptest", "").replace("Adaptest", "").lower().replace("adapt", "")
     assert html.count('name="csrfmiddlewaretoken"') >= 2
     # the automatic result is ticked in advance: the dropout answer met "random-zeroing" only

@@ -86,7 +86,29 @@ class AttemptItem(models.Model):
             return None
 
 
-class Response(models.Model):
+class HumanReview(models.Model):
+    """What an answer needs when a person checks it (free_text answers the rubric could not place).
+
+    Both the assessments' Response and practice's PracticeResponse have it, so one review service and one
+    queue serve both.
+    """
+
+    needs_review = models.BooleanField(
+        default=False, help_text="free_text: the rubric could not place it; waiting for a person to check it"
+    )
+    auto_score = models.FloatField(
+        null=True, blank=True, help_text="the automatic score, kept once a person's score replaced it"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Response(HumanReview):
     """The learner's answer at one position. One row per position: resubmitting updates, never adds."""
 
     slot = models.OneToOneField(AttemptItem, on_delete=models.CASCADE, related_name="response")
@@ -99,16 +121,6 @@ class Response(models.Model):
     first_saved_at = models.DateTimeField()
     saved_at = models.DateTimeField()
     revisions = models.PositiveIntegerField(default=1, help_text="how many times the answer was changed")
-    needs_review = models.BooleanField(
-        default=False, help_text="free_text: the rubric could not place it; waiting for a person to check it"
-    )
-    auto_score = models.FloatField(
-        null=True, blank=True, help_text="the automatic score, kept once a person's score replaced it"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

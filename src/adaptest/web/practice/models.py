@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from adaptest.web.assessments.models import HumanReview
 from adaptest.web.itembank.models import Bank, Item, ItemVersion
 
 
@@ -66,7 +67,7 @@ class PracticeQuestion(models.Model):
             return None
 
 
-class PracticeResponse(models.Model):
+class PracticeResponse(HumanReview):
     """The answer to one practice question (one row per question: answering again changes nothing)."""
 
     question = models.OneToOneField(PracticeQuestion, on_delete=models.CASCADE, related_name="response")
@@ -82,16 +83,6 @@ class PracticeResponse(models.Model):
     seconds = models.FloatField(help_text="time taken, on the server's clock, from the question being shown")
     rating_after = models.FloatField(help_text="the learner's practice rating in the domain after it")
     created_at = models.DateTimeField()
-    needs_review = models.BooleanField(
-        default=False, help_text="free_text: the rubric could not place it; waiting for a person to check it"
-    )
-    auto_score = models.FloatField(
-        null=True, blank=True, help_text="the automatic score, kept once a person's score replaced it"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
