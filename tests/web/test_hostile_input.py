@@ -119,6 +119,8 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
             "invitation_id": [str(campaign.organization.invitations.get().pk)],
             "membership_id": [str(ben_in_it.pk)],
             "user_id": [str(ada.pk)],  # a candidate who shares (no finished attempt yet)
+            "source": ["exam", "practice"],  # the two kinds of answer the review queue takes
+            "pk": ["1"],
         },
         pairs={
             ("attempt_id", "position"): [
