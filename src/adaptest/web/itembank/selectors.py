@@ -340,3 +340,12 @@ def _sorted(rows: list[ItemStats], sort: str) -> list[ItemStats]:
     missing = [row for row in rows if value(row) is None]
     present.sort(key=lambda row: (value(row), row.item_id), reverse=descending)
     return present + sorted(missing, key=lambda row: row.item_id)
+
+
+def all_domain_titles() -> dict[str, str]:
+    """Every loaded bank's domains, id → title, in the banks' order (an organisation's role profile may
+    require any of them)."""
+    titles: dict[str, str] = {}
+    for bank in Bank.objects.order_by("pk"):
+        titles |= bank.domain_titles()
+    return titles

@@ -27,7 +27,7 @@ from adaptest.web.organizations.models import (
     Membership,
     Organization,
 )
-from adaptest.web.organizations.services import NotAllowed, admin_check, membership_of
+from adaptest.web.organizations.services import NotAllowed, membership_of, require_admin
 
 WEAKEST_SKILLS = 5
 """How many of the group's weakest skills the dashboard lists."""
@@ -60,8 +60,14 @@ def campaign_for_member(*, user: User, campaign_id: int) -> tuple[Campaign, Memb
 
 def campaign_for_admin(*, user: User, campaign_id: int) -> Campaign:
     campaign, membership = campaign_for_member(user=user, campaign_id=campaign_id)
-    admin_check(user=user, organization=campaign.organization)
+    require_admin(membership)
     return campaign
+
+
+def organization_for_admin(*, user: User, organization_id: int) -> Organization:
+    organization, membership = organization_for_member(user=user, organization_id=organization_id)
+    require_admin(membership)
+    return organization
 
 
 @dataclass(frozen=True)

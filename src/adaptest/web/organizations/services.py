@@ -20,7 +20,8 @@ from django.db.models import F
 from adaptest.psychometrics.reporting import LEVELS
 from adaptest.web.assessments.models import Attempt
 from adaptest.web.assessments.services import Started, attempt_begin, attempt_open
-from adaptest.web.itembank.models import Assessment, Bank
+from adaptest.web.itembank.models import Assessment
+from adaptest.web.itembank.selectors import all_domain_titles
 from adaptest.web.organizations.models import (
     Campaign,
     CampaignAttempt,
@@ -74,7 +75,11 @@ def membership_of(*, user: User, organization: Organization) -> Membership:
 
 
 def admin_check(*, user: User, organization: Organization) -> Membership:
-    membership = membership_of(user=user, organization=organization)
+    return require_admin(membership_of(user=user, organization=organization))
+
+
+def require_admin(membership: Membership) -> Membership:
+    """The membership, if it is an admin's; NotAllowed otherwise."""
     if not membership.is_admin:
         raise NotAllowed("Only the organisation's admins can do this.")
     return membership
@@ -213,7 +218,7 @@ def role_profile_create(
     title = title.strip()
     if not title:
         raise OrgError("Give the role a title.")
-    known = {domain for bank in Bank.objects.all() for domain in bank.domain_titles()}
+    known = set(all_domain_titles())
     required = {domain: level for domain, level in levels.items() if level}
     unknown = sorted(set(required) - known)
     if unknown:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from adaptest.web.core.http import AuthenticatedHttpRequest
-from adaptest.web.itembank.models import Bank
+from adaptest.web.itembank.selectors import all_domain_titles
 from adaptest.web.organizations import selectors, services
 from adaptest.web.organizations.forms import (
     AccommodationForm,
@@ -70,10 +70,7 @@ def _organization(request: AuthenticatedHttpRequest, organization_id: int) -> tu
 
 
 def _admin_organization(request: AuthenticatedHttpRequest, organization_id: int) -> Organization:
-    organization, membership = _organization(request, organization_id)
-    if not membership.is_admin:
-        raise services.NotAllowed("admins only")
-    return organization
+    return selectors.organization_for_admin(user=request.user, organization_id=organization_id)
 
 
 # --- organisations and members ----------------------------------------------------------------------
@@ -108,17 +105,10 @@ def organization_detail(request: AuthenticatedHttpRequest, organization_id: int)
             "invitations": organization.invitations.filter(revoked_at__isnull=True, expires_at__gt=now),
             "invitation_form": InvitationForm(),
             "profiles": organization.role_profiles.all(),
-            "domains": _domain_titles(),
+            "domains": all_domain_titles(),
             "now": now,
         }
     return render(request, "organizations/detail.html", context)
-
-
-def _domain_titles() -> dict[str, str]:
-    titles: dict[str, str] = {}
-    for bank in Bank.objects.order_by("pk"):
-        titles |= bank.domain_titles()
-    return titles
 
 
 @hidden_unless_allowed
@@ -232,7 +222,7 @@ def join(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_profile_new(request: AuthenticatedHttpRequest, organization_id: int) -> HttpResponse:
     organization = _admin_organization(request, organization_id)
-    form = RoleProfileForm(request.POST or None, domains=_domain_titles())
+    form = RoleProfileForm(request.POST or None, domains=all_domain_titles())
     if request.method == "POST" and form.is_valid():
         try:
             profile = services.role_profile_create(
