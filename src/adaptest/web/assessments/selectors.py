@@ -501,6 +501,12 @@ def score_chart(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def attempt_skills(*, attempt: Attempt) -> list[SkillFeedback]:
+    """Right and missed questions per skill in a finished attempt, without the rest of its result (no
+    percentile, whose reference query reads every taker's attempts, nor study plan)."""
+    return _skill_feedback(attempt, [_review_entry(slot) for slot in attempt_slots(attempt=attempt)])
+
+
 def _skill_feedback(attempt: Attempt, entries: list[ReviewEntry]) -> list[SkillFeedback]:
     """Right and missed questions per skill (a partly right answer counts as missed)."""
     known = {s["id"]: s for s in attempt.assessment.bank.meta.get("skills", [])}

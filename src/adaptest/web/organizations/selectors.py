@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from adaptest.psychometrics.reporting import LEVELS
 from adaptest.web.assessments.models import Attempt
-from adaptest.web.assessments.selectors import RoleResult, SkillFeedback, attempt_result, role_results
+from adaptest.web.assessments.selectors import RoleResult, SkillFeedback, attempt_skills, role_results
 from adaptest.web.organizations.models import (
     Campaign,
     CampaignAttempt,
@@ -156,14 +156,14 @@ def shared_results(*, campaign: Campaign) -> list[SharedResult]:
     results = []
     for candidate in candidates:
         attempt = latest.get(candidate.user_id)
-        detail = attempt_result(attempt=attempt) if attempt else None
+        skills = attempt_skills(attempt=attempt) if attempt else []
         measured = {d["id"]: d for d in (attempt.report or {}).get("domains", [])} if attempt else {}
         results.append(
             SharedResult(
                 candidate,
                 person_name(candidate.user),
                 attempt,
-                detail.skills if detail else [],
+                skills,
                 role_results(report=attempt.report, profiles=profiles, titles=titles) if attempt else [],
                 [measured.get(domain_id) for domain_id in domain_ids],
             )
