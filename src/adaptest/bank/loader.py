@@ -48,8 +48,13 @@ class Bank:
 
 
 def item_content_hash(item: GradableItem, figure: Path | None) -> str:
-    """A hash of everything a learner sees or is graded by: the item's data and its figure's bytes."""
-    digest = hashlib.sha256(json.dumps(item.model_dump(mode="json"), sort_keys=True).encode())
+    """A hash of everything a learner sees or is graded by: the item's data and its figure's bytes.
+
+    Fields left at their defaults are left out, so that a field the format gains later (with a default
+    that keeps the old behaviour) does not make a new version of every item.
+    """
+    data = item.model_dump(mode="json", exclude_defaults=True)
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode())
     if figure is not None:
         digest.update(figure.read_bytes())
     return digest.hexdigest()[:16]

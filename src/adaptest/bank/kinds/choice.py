@@ -13,11 +13,19 @@ from adaptest.bank.schema import Strict, Text
 OptionId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
 
 
+Weight = Annotated[float, Field(ge=-1, le=1)]
+FULL_MARKS = 1 - 1e-9
+"""A weighted score at least this high is full marks (weights imported as 33.33333 % sum to 0.9999999)."""
+
+
 class Option(Strict):
     id: OptionId
     text: Text
     correct: bool
     feedback: Text
+    weight: Weight | None = None
+    """Optional share of full marks for choosing this option (negative: a penalty), as Moodle's and QTI's
+    per-answer grades; either every option of an item has one or none has."""
 
 
 class ChoiceItem(GradableItem):
@@ -48,7 +56,16 @@ class ChoiceItem(GradableItem):
                 problems.append((("options", i, "text"), "two options have the same text"))
             seen_ids.add(option.id)
             seen_texts.add(option.text)
+        if self.weighted and any(o.weight is None for o in self.options):
+            problems.append((("options",), "give every option a weight, or none"))
         return problems
+
+    @property
+    def weighted(self) -> bool:
+        return any(o.weight is not None for o in self.options)
+
+    def weight_of(self, option: Option) -> float:
+        return option.weight if option.weight is not None else 0.0
 
     @property
     def option_by_id(self) -> dict[str, Option]:
@@ -98,7 +115,14 @@ class SingleChoiceItem(ChoiceItem):
     kind: Literal["single_choice"]
 
     def problems(self) -> list[Problem]:
-        return super().problems() + _correct_count_problem(sum(o.correct for o in self.options))
+        problems = super().problems() + _correct_count_problem(sum(o.correct for o in self.options))
+        if self.weighted:
+            problems += [
+                (("options", i, "weight"), "the correct option weighs 1 and no other does")
+                for i, o in enumerate(self.options)
+                if o.correct != (o.weight == 1)
+            ]
+        return problems
 
     @classmethod
     def raw_problems(cls, data: dict[str, Any]) -> list[Problem]:
@@ -123,8 +147,11 @@ class SingleChoiceItem(ChoiceItem):
         return option.correct if chosen else None
 
     def grade_answer(self, answer: str) -> Outcome:
-        correct = self.option_by_id[answer].correct
-        return self.outcome(1.0 if correct else 0.0, correct, self.options_part({answer}))
+        """1 for the correct option and 0 for others; with weights, the chosen option's weight (a negative
+        weight scores 0: scores do not go below 0)."""
+        option = self.option_by_id[answer]
+        score = self.weight_of(option) if self.weighted else float(option.correct)
+        return self.outcome(score, option.correct, self.options_part({answer}))
 
     def key_answer(self) -> str:
         return self.key.id
@@ -134,7 +161,8 @@ class SingleChoiceItem(ChoiceItem):
 
 
 class MultipleChoiceItem(ChoiceItem):
-    """Select all that apply. Score = max(0, hits/k − false picks/m) (see docs/bank-format.md)."""
+    """Select all that apply. Score = max(0, hits/k − false picks/m), or with weights the chosen options'
+    weights summed and kept within [0, 1] (see docs/bank-format.md)."""
 
     kind: Literal["multiple_choice"]
 
@@ -144,6 +172,14 @@ class MultipleChoiceItem(ChoiceItem):
             problems.append((("options",), "select-all needs at least one correct option"))
         if all(o.correct for o in self.options):
             problems.append((("options",), "select-all needs at least one incorrect option"))
+        if self.weighted:
+            problems += [
+                (("options", i, "weight"), "an option is correct exactly when its weight is above 0")
+                for i, o in enumerate(self.options)
+                if o.correct != (self.weight_of(o) > 0)
+            ]
+            if sum(max(0.0, self.weight_of(o)) for o in self.options) < FULL_MARKS:
+                problems.append((("options",), "the positive weights must add up to at least 1"))
         return problems
 
     def parse_answer(self, raw: object) -> list[str]:
@@ -158,6 +194,9 @@ class MultipleChoiceItem(ChoiceItem):
 
     def grade_answer(self, answer: list[str]) -> Outcome:
         chosen = set(answer)
+        if self.weighted:
+            score = min(1.0, sum(self.weight_of(o) for o in self.options if o.id in chosen))
+            return self.outcome(score, score >= FULL_MARKS, self.options_part(chosen))
         correct_ids = {o.id for o in self.options if o.correct}
         hits = len(chosen & correct_ids)
         false_picks = len(chosen - correct_ids)

@@ -20,13 +20,19 @@ from adaptest.bank.outcome import (
 from adaptest.bank.schema import Strict, Text, Tolerance, is_identifier
 
 
-def _misconception_part(subject: str, feedback: str) -> FeedbackPart:
-    return FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, feedback, False),))
+def _misconception_part(subject: str, feedback: str, score: float = 0.0) -> FeedbackPart:
+    """A known wrong answer's feedback; one that earns partial credit is not judged wrong outright."""
+    return FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, feedback, None if score > 0 else False),))
 
 
 class NumericMisconception(Strict):
+    """A known wrong answer with its feedback; it may earn partial credit (``score``, as Moodle's
+    numerical answers below 100 %), and have its own tolerance instead of the item's."""
+
     value: float
     feedback: Text
+    score: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    tolerance: Tolerance | None = None
 
 
 class AlternativeKey(Strict):
@@ -34,6 +40,8 @@ class AlternativeKey(Strict):
 
     value: float
     explanation: Text
+    tolerance: Tolerance | None = None
+    """Its own tolerance; without one, the item's."""
 
 
 ALTERNATIVE_KEY_TEXT = "That is right too, under another convention: see “Correct answer”."
@@ -48,11 +56,14 @@ class NumericItem(GradableItem):
     misconceptions: list[NumericMisconception] = Field(default_factory=list)
 
     def problems(self) -> list[Problem]:
-        keys = [self.answer, *(k.value for k in self.alternative_keys)]
+        keys = [
+            (self.answer, self.tolerance),
+            *((k.value, k.tolerance or self.tolerance) for k in self.alternative_keys),
+        ]
         problems: list[Problem] = [
             (("misconceptions", i, "value"), f"misconception {format_number(m.value)} is accepted as correct")
             for i, m in enumerate(self.misconceptions)
-            if any(self.tolerance.accepts(key, m.value) for key in keys)
+            if any(tolerance.accepts(key, m.value) for key, tolerance in keys)
         ]
         problems += [
             (
@@ -60,7 +71,7 @@ class NumericItem(GradableItem):
                 f"{format_number(k.value)} is already accepted by an earlier key",
             )
             for i, k in enumerate(self.alternative_keys)
-            if any(self.tolerance.accepts(key, k.value) for key in keys[: i + 1])
+            if any(tolerance.accepts(key, k.value) for key, tolerance in keys[: i + 1])
         ]
         return problems
 
@@ -76,13 +87,13 @@ class NumericItem(GradableItem):
             return self.outcome(
                 1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, RIGHT_ANSWER_TEXT, True),))
             )
-        if any(self.tolerance.accepts(k.value, answer) for k in self.alternative_keys):
+        if any((k.tolerance or self.tolerance).accepts(k.value, answer) for k in self.alternative_keys):
             return self.outcome(
                 1.0, True, FeedbackPart(Role.YOUR_ANSWER, (Remark(subject, ALTERNATIVE_KEY_TEXT, True),))
             )
         for m in self.misconceptions:
-            if self.tolerance.accepts(m.value, answer):
-                return self.outcome(0.0, False, _misconception_part(subject, m.feedback))
+            if (m.tolerance or self.tolerance).accepts(m.value, answer):
+                return self.outcome(m.score, False, _misconception_part(subject, m.feedback, m.score))
         return self.outcome(0.0, False)
 
     def key_answer(self) -> float:

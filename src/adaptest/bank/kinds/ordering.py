@@ -31,12 +31,19 @@ def longest_common_subsequence(a: list[str], b: list[str]) -> int:
     return previous[-1]
 
 
+OrderScoring = Literal["subsequence", "position", "all_or_nothing"]
+"""``subsequence``: L / max(n, len(s)), L the longest common subsequence with a correct order (ours);
+``position``: the share of the n places holding the right block (Moodle's absolute position);
+``all_or_nothing``: 1 for a correct order, else 0 (QTI's match_correct)."""
+
+
 class OrderingItem(GradableItem):
-    """Score = L / max(n, len(s)), L the longest common subsequence with a correct order."""
+    """Score by ``scoring`` (:data:`OrderScoring`), the best over the correct orders."""
 
     kind: Literal["ordering"]
     blocks: Annotated[list[Block], Field(min_length=2)]
     alternative_orders: list[list[str]] = Field(default_factory=list)
+    scoring: OrderScoring = "subsequence"
 
     @property
     def order(self) -> list[str]:
@@ -81,7 +88,7 @@ class OrderingItem(GradableItem):
         orders = [self.order, *self.alternative_orders]
         best = max(longest_common_subsequence(answer, order) for order in orders)
         correct = any(answer == order for order in orders)
-        score = best / max(len(self.order), len(answer))
+        score = self._score(answer, orders, best, correct)
         remarks: list[Remark] = [
             Remark(self.block_by_id[x].text, self.block_by_id[x].feedback or "", False)
             for x in answer
@@ -98,6 +105,14 @@ class OrderingItem(GradableItem):
             correct,
         )
         return self.outcome(score, correct, FeedbackPart(Role.YOUR_ANSWER, (summary, *remarks)))
+
+    def _score(self, answer: list[str], orders: list[list[str]], best: int, correct: bool) -> float:
+        if self.scoring == "all_or_nothing":
+            return float(correct)
+        if self.scoring == "position":
+            placed = max(sum(a == b for a, b in zip(answer, order, strict=False)) for order in orders)
+            return placed / max(len(self.order), len(answer))
+        return best / max(len(self.order), len(answer))
 
     def key_answer(self) -> list[str]:
         return self.order

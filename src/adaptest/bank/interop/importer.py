@@ -1,0 +1,244 @@
+"""Import a foreign file into a bank folder: all of it or nothing, with a report of every question.
+
+Questions are converted in memory, checked by the item kinds themselves, written to a temporary folder
+beside the bank, and moved into place only when every file is written; the bank is then loaded, and if
+it does not load the moved files are taken back out, so a failed import leaves the folder as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from adaptest.bank.interop.markup import slug
+from adaptest.bank.interop.model import Converted, Origin, Reader, Refused
+from adaptest.bank.kinds import ITEM_KINDS
+from adaptest.bank.loader import load_bank
+from adaptest.bank.problems import BankInvalid
+
+IMPORT_FOLDER = "imported"
+"""Items go to items/imported/, figures to figures/imported/."""
+
+
+@dataclass(frozen=True)
+class ImportedQuestion:
+    origin: Origin
+    item_id: str
+    path: Path
+    losses: tuple[str, ...]
+
+
+@dataclass
+class ImportReport:
+    imported: list[ImportedQuestion] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    created_bank: bool = False
+
+    def lines(self, source: str) -> list[str]:
+        """The report as printed: counts, then each loss and each refusal with its line and reason."""
+        lossy = [q for q in self.imported if q.losses]
+        out = [
+            f"{len(self.imported)} question(s) imported, {len(lossy)} of them with a loss; "
+            f"{len(self.refused)} refused."
+        ]
+        for question in self.imported:
+            out += [
+                f"{source}:{question.origin.line}: {question.item_id}: lost {loss}"
+                for loss in question.losses
+            ]
+        out += [f"{source}:{r.origin.line}: {r.origin.name}: refused: {r.reason}" for r in self.refused]
+        return out
+
+
+class CannotImport(ValueError):  # noqa: N818 (it is not a bug report but a refusal)
+    """The import cannot start (e.g. an unknown domain): nothing was written."""
+
+
+def import_file(
+    read: Reader, source: Path, into: Path, *, domain: str = IMPORT_FOLDER, skill: str = IMPORT_FOLDER
+) -> ImportReport:
+    """Read ``source`` with ``read`` and add its questions to the bank at ``into`` (created if absent).
+
+    Raises :class:`~adaptest.bank.interop.model.SourceSyntaxError` for a file that cannot be read at all,
+    and :class:`CannotImport` when the bank cannot take the items; nothing is written then.
+    """
+    taken, created = _bank_ids(into, domain, skill)
+    report = ImportReport(created_bank=created)
+    staged: list[tuple[str, dict[str, Any], Converted]] = []
+    for result in read(source):
+        if isinstance(result, Refused):
+            report.refused.append(result)
+            continue
+        item_id = _fresh_id(result.origin.name, taken)
+        data = {"id": item_id, "domain": domain, "skills": [skill], **result.data}
+        problem = _problem(data)
+        if problem:
+            report.refused.append(Refused(result.origin, problem))
+            continue
+        taken.add(item_id)
+        staged.append((item_id, data, result))
+    _write(into, staged, report, created=created, domain=domain, skill=skill)
+    return report
+
+
+def _bank_ids(into: Path, domain: str, skill: str) -> tuple[set[str], bool]:
+    """The item ids already in the bank at ``into``, and whether the bank is still to be created."""
+    if not (into / "bank.yaml").exists():
+        if domain != IMPORT_FOLDER or skill != IMPORT_FOLDER:
+            raise CannotImport(
+                f"{into} has no bank.yaml: a new bank gets the domain and skill {IMPORT_FOLDER!r}"
+            )
+        return set(), True
+    try:
+        bank = load_bank(into)
+    except BankInvalid as error:
+        raise CannotImport(
+            f"the bank at {into} does not load ({len(error.problems)} problem(s)): fix it first"
+        ) from None
+    skills = {s.id: s.domain for s in bank.meta.skills}
+    if domain not in {d.id for d in bank.meta.domains}:
+        raise CannotImport(
+            f"unknown domain {domain!r}: give --domain one of {', '.join(d.id for d in bank.meta.domains)}"
+        )
+    if skills.get(skill) != domain:
+        known = ", ".join(s for s, d in skills.items() if d == domain) or "(none)"
+        raise CannotImport(f"unknown skill {skill!r} in domain {domain!r}: give --skill one of {known}")
+    return set(bank.items) | set(bank.families), False
+
+
+def _fresh_id(name: str, taken: set[str]) -> str:
+    base = slug(name)
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _problem(data: dict[str, Any]) -> str | None:
+    """Why the kind refuses this data (None: it is a valid item)."""
+    try:
+        item = ITEM_KINDS[data["kind"]].model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}"
+    problems = item.problems()
+    if problems:
+        loc, message = problems[0]
+        return f"{'.'.join(str(part) for part in loc)}: {message}"
+    return None
+
+
+def _write(
+    into: Path,
+    staged: list[tuple[str, dict[str, Any], Converted]],
+    report: ImportReport,
+    *,
+    created: bool,
+    domain: str,
+    skill: str,
+) -> None:
+    into.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".import-", dir=into.parent) as temporary:
+        stage = Path(temporary)
+        written: list[Path] = []  # relative to the bank folder
+        if created and staged:
+            _dump(stage / "bank.yaml", _new_bank_meta(into))
+            written.append(Path("bank.yaml"))
+        for item_id, data, converted in staged:
+            relative = Path("items") / IMPORT_FOLDER / f"{item_id}.yaml"
+            data = _with_figure_paths(data, converted, item_id, stage, written)
+            _dump(stage / relative, data)
+            written.append(relative)
+            report.imported.append(
+                ImportedQuestion(converted.origin, item_id, into / relative, converted.losses)
+            )
+        if staged:
+            _move_into_place(stage, into, written)
+
+
+def _with_figure_paths(
+    data: dict[str, Any], converted: Converted, item_id: str, stage: Path, written: list[Path]
+) -> dict[str, Any]:
+    """Write the question's figure files as figures/imported/<item id>-<name> and point the data at them."""
+    renamed: dict[str, str] = {}
+    for name, content in converted.files.items():
+        relative = Path("figures") / IMPORT_FOLDER / f"{item_id}-{Path(name).name}"
+        (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+        (stage / relative).write_bytes(content)
+        written.append(relative)
+        renamed[name] = relative.as_posix()
+    figure = data.get("figure")
+    if isinstance(figure, dict) and figure.get("path") in renamed:
+        data = {**data, "figure": {**figure, "path": renamed[figure["path"]]}}
+    return data
+
+
+def _move_into_place(stage: Path, into: Path, written: list[Path]) -> None:
+    moved: list[Path] = []
+    try:
+        for relative in written:
+            target = into / relative
+            if target.exists():
+                raise CannotImport(f"{target} appeared during the import: nothing was imported")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(stage / relative, target)
+            moved.append(target)
+        load_bank(into)
+    except (BankInvalid, CannotImport, OSError) as error:
+        for target in moved:
+            target.unlink(missing_ok=True)
+        if isinstance(error, BankInvalid):
+            first = "; ".join(str(p) for p in error.problems[:3])
+            raise CannotImport(
+                f"the bank would not load with these items, so none were kept: {first}"
+            ) from None
+        raise
+
+
+def _new_bank_meta(into: Path) -> dict[str, Any]:
+    title = into.name.replace("-", " ").replace("_", " ").strip().capitalize() or "Imported questions"
+    return {
+        "id": slug(into.name),
+        "title": title,
+        "domains": [
+            {
+                "id": IMPORT_FOLDER,
+                "title": "Imported questions",
+                "levels": {
+                    "beginning": "Level descriptors have not been written for imported questions yet.",
+                    "developing": "Level descriptors have not been written for imported questions yet.",
+                    "accomplished": "Level descriptors have not been written for imported questions yet.",
+                },
+            }
+        ],
+        "skills": [{"id": IMPORT_FOLDER, "title": "Imported questions", "domain": IMPORT_FOLDER}],
+    }
+
+
+def _dump(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.width = 110
+    yaml.allow_unicode = True
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(_literal_blocks(data), handle)
+
+
+def _literal_blocks(value: Any) -> Any:
+    """Multi-line strings as ``|`` blocks, so stems with code read as they will show."""
+    if isinstance(value, dict):
+        return {k: _literal_blocks(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal_blocks(v) for v in value]
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    return value
