@@ -14,8 +14,9 @@ OptionId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,20}$")]
 
 
 Weight = Annotated[float, Field(ge=-1, le=1)]
-FULL_MARKS = 1 - 1e-9
-"""A weighted score at least this high is full marks (weights imported as 33.33333 % sum to 0.9999999)."""
+FULL_MARKS = 1 - 1e-6
+"""A weighted total at least this high is full marks: weights written with 7 decimals, as Moodle writes
+them (thirds as 0.3333333), add up to a hair under 1."""
 
 
 class Option(Strict):
@@ -195,8 +196,9 @@ class MultipleChoiceItem(ChoiceItem):
     def grade_answer(self, answer: list[str]) -> Outcome:
         chosen = set(answer)
         if self.weighted:
-            score = min(1.0, sum(self.weight_of(o) for o in self.options if o.id in chosen))
-            return self.outcome(score, score >= FULL_MARKS, self.options_part(chosen))
+            score = sum(self.weight_of(o) for o in self.options if o.id in chosen)
+            full = score >= FULL_MARKS
+            return self.outcome(1.0 if full else score, full, self.options_part(chosen))
         correct_ids = {o.id for o in self.options if o.correct}
         hits = len(chosen & correct_ids)
         false_picks = len(chosen - correct_ids)
