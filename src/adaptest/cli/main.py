@@ -13,6 +13,7 @@ from typing import Any
 
 from adaptest.bank import BankInvalid, bank_stats, item_pool, load_bank
 from adaptest.bank.sheets import check_answers, learner_sheet
+from adaptest.cli import interop
 from adaptest.content import DEEP_LEARNING_BANK
 from adaptest.psychometrics.calibration import calibrate_2pl
 from adaptest.psychometrics.classical import classical_statistics
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     sync = bank.add_parser("sync", help="copy a bank into the database (new item versions by content hash)")
     sync.add_argument("path", nargs="?", type=Path, default=DEEP_LEARNING_BANK)
     sync.set_defaults(handler=lambda a: _django("sync_bank", str(a.path)))
+    interop.add_commands(bank)
 
     simulate = commands.add_parser("simulate", help="run a seeded simulation of an adaptive test design")
     simulate.add_argument(
