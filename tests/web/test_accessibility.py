@@ -82,7 +82,7 @@ class Scanner:
 
 
 def test_every_page_of_a_learners_exam_has_no_serious_or_critical_axe_violation(
-    page, live_server, shipped_bank
+    page, live_server, shipped_bank, settings
 ) -> None:  # type: ignore[no-untyped-def]
     site = live_server.url
     axe = Scanner(page)
@@ -174,6 +174,29 @@ def test_every_page_of_a_learners_exam_has_no_serious_or_critical_axe_violation(
     doubtful = "It predicts which settings will do well from the earlier runs."
     practice_answer_submit(user=writer, question_id=question.pk, answer=doubtful, now=now)
     axe.visit("answers to check", site + "/staff/reviews/")
+    # the author's preview: the banks' list, an item of every kind, the key shown before answering (a
+    # grid's too), a graded answer and a refused one
+    settings.ADAPTEST_BANK_DIRS = [shipped_bank.root]
+    axe.visit("item preview", site + reverse("preview_index"))
+    previewed = {}
+    for item in sorted(shipped_bank.items.values(), key=lambda item: item.id):
+        previewed.setdefault(item.kind, item.id)
+    for kind, item_id in previewed.items():
+        axe.visit(f"preview ({kind})", site + reverse("preview_item", args=[0, item_id]))
+    axe.visit(
+        "preview with the key (matrix)",
+        site + reverse("preview_item", args=[0, previewed["matrix"]]) + "?key=1",
+    )
+    page.goto(site + reverse("preview_item", args=[0, previewed["single_choice"]]))
+    page.locator("input[name=choice]").first.check()
+    page.get_by_role("button", name="Submit answer").click()
+    assert page.get_by_role("heading", name="Grading").is_visible()
+    axe.scan("preview, graded")
+    page.goto(site + reverse("preview_item", args=[0, previewed["numeric"]]))
+    page.fill("#answer-value", "not a number")
+    page.get_by_role("button", name="Submit answer").click()
+    assert page.locator("#answer-error").is_visible()
+    axe.scan("preview, refused answer")
 
     # the API's Swagger UI under the site's Content-Security-Policy: as it opens, then with an operation
     # read, one tried out and executed (the docs send no token: the error answer is drawn all the same), and

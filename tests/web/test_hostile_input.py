@@ -34,6 +34,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from adaptest.bank import DONT_KNOW
+from adaptest.bank import Bank as BankFolder
 from adaptest.web.accounts.services import api_token_create
 from adaptest.web.assessments import services
 from adaptest.web.assessments.models import Attempt, Response
@@ -78,6 +79,7 @@ class World:
 def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped-def]
     settings.ADAPTEST_API_THROTTLE = (100_000, 60)  # this test sends many requests on purpose
     settings.ADAPTEST_MATCH_THROTTLE = (100_000, 3600)
+    settings.ADAPTEST_BANK_DIRS = [shipped_bank.root]  # the author's preview reads the shipped bank's files
     now = timezone.now()
     fixed = Assessment.objects.get(slug="dl-fundamentals-cert")
     adaptive = Assessment.objects.get(slug="dl-skills-assessment")
@@ -127,10 +129,21 @@ def world(ada, ben, shipped_bank, settings) -> World:  # type: ignore[no-untyped
                 (str(a.pk), str(p)) for a in (open_fixed, open_adaptive, finished) for p in _positions(a)
             ],
             ("bank_id", "skill_id"): [(bank, skill)],
+            # the author's preview: the shipped bank (ADAPTEST_BANK_DIRS' first folder) by item, one of
+            # each kind (each has its own form), a generator family and an item with a figure file
+            ("bank_index", "item_id"): [("0", item_id) for item_id in _preview_ids(shipped_bank)],
         },
         bearer={"Authorization": f"Bearer {plaintext}"},
         attempts={"fixed": open_fixed, "adaptive": open_adaptive, "finished": finished},
     )
+
+
+def _preview_ids(folder: BankFolder) -> list[str]:
+    """The first item of each kind, the first family and the first item with a figure file, by id."""
+    items = sorted(folder.items.values(), key=lambda item: item.id)
+    first_of_kind = {item.kind: item.id for item in reversed(items)}
+    figured = next(item.id for item in items if item.figure and item.figure.path)
+    return sorted({*first_of_kind.values(), min(folder.families), figured})
 
 
 def _match_in_play(ada: User, ben: User, now: datetime) -> Match:
@@ -315,6 +328,7 @@ def test_every_page_form_field_refuses_hostile_values_without_a_server_error(wor
     } <= actions
     assert {"item_stats", "password_change", "password_reset", "attempt_start", "submit"} <= actions
     assert {"campaign_consent", "invitation_new", "campaign_new", "organization_leave"} <= actions
+    assert {"preview_index", "preview_item"} <= actions
     failures: list[str] = []
     sent = 0
     for form in forms:

@@ -111,6 +111,11 @@ def path(name: str, default: Path) -> Path:
     return Path(os.environ.get(name) or default).expanduser().resolve()
 
 
+def paths(name: str, default: list[Path]) -> list[Path]:
+    """Comma-separated paths, as ``strings`` separates its values; ``~`` expanded, each made absolute."""
+    return [Path(part).expanduser().resolve() for part in strings(name, [str(p) for p in default])]
+
+
 def secret_key(name: str, data_dir: Path) -> str:
     """The env value, else a random key generated once and kept (mode 0600) in the data directory."""
     value = os.environ.get(name)

@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
+from adaptest.content import DEEP_LEARNING_BANK
 from adaptest.web import env
 
 # Django's ModelAdmin and a few other generic classes cannot be subscripted at run time; this lets the
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "adaptest.web.assessments",
     "adaptest.web.practice",  # practice with immediate feedback, Elo-targeted (above assessments)
     "adaptest.web.reviews",  # staff review queue for free-text answers (above assessments and practice)
+    "adaptest.web.preview",  # staff author's preview of bank folders' items (above assessments)
     "adaptest.web.flashcards",  # decks, study modes and FSRS reviews (above itembank)
     "adaptest.web.matches",  # challenge matches, Elo ratings and leaderboards (above flashcards)
     "adaptest.web.credentials",  # Open Badges 3.0 certificates for passed exams (above assessments)
@@ -141,6 +143,8 @@ ADAPTEST_PERCENTILE_MIN_TAKERS = env.integer("ADAPTEST_PERCENTILE_MIN_TAKERS", 3
 ADAPTEST_CALIBRATION_MIN_RESPONSES = env.integer("ADAPTEST_CALIBRATION_MIN_RESPONSES", 100, minimum=1)
 # Practice gives the item whose predicted chance of success is nearest this (docs/practice.md).
 ADAPTEST_PRACTICE_TARGET = env.fraction("ADAPTEST_PRACTICE_TARGET", 0.7)
+# The bank folders staff can preview items from without syncing them (/staff/preview/, docs/configuration.md).
+ADAPTEST_BANK_DIRS = env.paths("ADAPTEST_BANK_DIRS", [DEEP_LEARNING_BANK])
 
 # Abuse resistance (docs/configuration.md). Rates are "how many/period" with period s, m, h or d; each
 # refusal is a 429 with Retry-After. The JSON API: per user, high enough for any person or benchmark taker.

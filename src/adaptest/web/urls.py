@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("adaptest.web.assessments.urls")),
     path("", include("adaptest.web.itembank.urls")),
     path("", include("adaptest.web.reviews.urls")),
+    path("", include("adaptest.web.preview.urls")),
     path("practice/", include("adaptest.web.practice.urls")),
     path("cards/", include("adaptest.web.flashcards.urls")),
     path("matches/", include("adaptest.web.matches.urls")),
