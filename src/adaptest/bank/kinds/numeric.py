@@ -35,6 +35,18 @@ class NumericMisconception(Strict):
     tolerance: Tolerance | None = None
 
 
+def _shadowed(misconception: NumericMisconception, key: float, tolerance: Tolerance) -> bool:
+    """Whether a key accepts the misconception's value. With its own tolerance, a misconception may be a
+    band around the key (Moodle's ``{#=5:0 =%50%5:2}``: the key wins inside its own range), unless the
+    key accepts the whole band, which could then never match."""
+    if misconception.tolerance is None:
+        return tolerance.accepts(key, misconception.value)
+    reach = misconception.tolerance.bound(misconception.value)
+    return tolerance.accepts(key, misconception.value - reach) and tolerance.accepts(
+        key, misconception.value + reach
+    )
+
+
 class AlternativeKey(Strict):
     """Another defensible answer, right under another convention, with the reasoning that leads to it."""
 
@@ -63,7 +75,7 @@ class NumericItem(GradableItem):
         problems: list[Problem] = [
             (("misconceptions", i, "value"), f"misconception {format_number(m.value)} is accepted as correct")
             for i, m in enumerate(self.misconceptions)
-            if any(tolerance.accepts(key, m.value) for key, tolerance in keys)
+            if any(_shadowed(m, key, tolerance) for key, tolerance in keys)
         ]
         problems += [
             (

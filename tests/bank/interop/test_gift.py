@@ -1,0 +1,320 @@
+"""GIFT: each construct imports to an item that scores as Moodle's GIFT import defines it, syntax
+errors point at their line and column, and our items export to GIFT Moodle grades the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adaptest.bank import DONT_KNOW, grade, load_bank, parse_item
+from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxError
+from adaptest.bank.interop.gift import read, write
+from adaptest.bank.kinds import GradableItem
+from adaptest.bank.loader import Bank
+from adaptest.content import DEEP_LEARNING_BANK
+
+from .test_answers import shipped_probes
+
+
+def gift(tmp_path: Path, text: str) -> list[Converted | Refused]:
+    path = tmp_path / "questions.gift"
+    path.write_text(text, encoding="utf-8")
+    return read(path)
+
+
+def only(tmp_path: Path, text: str) -> Converted:
+    [result] = gift(tmp_path, text)
+    assert isinstance(result, Converted), result
+    return result
+
+
+def as_item(result: Converted) -> GradableItem:
+    return parse_item({"id": "q", "domain": "d", "skills": ["s"], **result.data})
+
+
+def scores(target: GradableItem, answers: list[Any]) -> list[float]:
+    return [grade(target, a).score for a in answers]
+
+
+def syntax_error(tmp_path: Path, text: str) -> SourceSyntaxError:
+    with pytest.raises(SourceSyntaxError) as error:
+        gift(tmp_path, text)
+    return error.value
+
+
+class TestText:
+    def test_names_comments_escapes_and_general_feedback(self, tmp_path: Path) -> None:
+        result = only(
+            tmp_path,
+            "// a comment line\n::Sets\\: braces::Is \\{1, 2\\} a set? 1 \\= 1 \\#1 \\~ ok{\n"
+            "=Yes#Right\\: it is.\n~No#It is.\n####A set\\nof two.}\n",
+        )
+        assert result.origin == result.origin.__class__("Sets: braces", 2)
+        assert result.data["stem"] == "Is {1, 2} a set? 1 = 1 #1 ~ ok"
+        assert result.data["options"][0]["feedback"] == "Right: it is."
+        assert result.data["explanation"] == "A set\nof two."
+
+    def test_a_markdown_marker_keeps_the_text_and_an_html_one_converts_it(self, tmp_path: Path) -> None:
+        results = gift(
+            tmp_path,
+            "::A::[markdown]Is `x` **bold**?{=yes#y ~no#n}\n\n"
+            "::B::[html]<p>Is <em>this</em> it?</p>{=yes#y ~no#n}",
+        )
+        assert [r.data["stem"] for r in results if isinstance(r, Converted)] == [
+            "Is `x` **bold**?",
+            "Is *this* it?",
+        ]
+
+    def test_answers_inside_the_text_leave_a_blank(self, tmp_path: Path) -> None:
+        result = only(tmp_path, "Dropout is {=on ~off} during training.")
+        assert result.data["stem"] == "Dropout is _____ during training."
+
+    def test_categories_and_tag_comments_become_tags(self, tmp_path: Path) -> None:
+        result = only(tmp_path, "$CATEGORY: $course$/top/Week 2\n\n// [tag:easy]\n::Q::Yes?{T}")
+        assert result.data["tags"] == ["category: Week 2", "easy"]
+
+
+class TestChoice:
+    def test_a_single_answer_with_weights_and_feedback(self, tmp_path: Path) -> None:
+        result = only(tmp_path, "::Q::Pick.{=Right#r ~%50%Half#h ~Wrong#w}")
+        target = as_item(result)
+        assert target.kind == "single_choice"
+        assert scores(target, ["a", "b", "c"]) == [1.0, 0.5, 0.0]
+        assert [o.feedback for o in target.options] == ["r", "h", "w"]
+
+    def test_a_multiple_answer_with_negative_weights_sums_within_zero_and_one(self, tmp_path: Path) -> None:
+        target = as_item(only(tmp_path, "::Q::Pick all.{~%50%A#a ~%50%B#b ~%-100%C#c ~D#d}"))
+        assert target.kind == "multiple_choice"
+        assert scores(target, [["a"], ["a", "b"], ["a", "b", "c"], ["d"], ["a", "d"]]) == [
+            0.5,
+            1.0,
+            0.0,
+            0.0,
+            0.5,
+        ]
+
+    def test_balanced_weights_need_no_weights_here(self, tmp_path: Path) -> None:
+        result = only(tmp_path, "::Q::Pick all.{~%50%A#a ~%50%B#b ~%-50%C#c ~%-50%D#d}")
+        assert all("weight" not in o for o in result.data["options"])
+
+    def test_true_false_with_feedback_for_the_wrong_then_the_right_answer(self, tmp_path: Path) -> None:
+        target = as_item(only(tmp_path, "::Q::The sky is green.{FALSE#Look up.#Indeed not.}"))
+        assert [(o.text, o.correct, o.feedback) for o in target.options] == [
+            ("True", False, "Look up."),
+            ("False", True, "Indeed not."),
+        ]
+        assert scores(as_item(only(tmp_path, "::Q::Water is wet.{T}")), ["a", "b"]) == [1.0, 0.0]
+
+
+def test_short_answers_with_partial_credit_and_wildcards(tmp_path: Path) -> None:
+    target = as_item(only(tmp_path, "::Q::Name it.{=residual network =%50%res*#Which one? =%0%*net#No.}"))
+    assert scores(target, ["Residual  network", "ResNeXt", "AlexNet", "VGG"]) == [1.0, 0.5, 0.0, 0.0]
+
+
+class TestNumbers:
+    def test_a_number_with_a_tolerance(self, tmp_path: Path) -> None:
+        target = as_item(only(tmp_path, "::Q::How many?{#5:0.5}"))
+        assert scores(target, [5.5, 4.5, 5.6]) == [1.0, 1.0, 0.0]
+
+    def test_a_range_is_its_middle_with_half_its_width(self, tmp_path: Path) -> None:
+        result = only(tmp_path, "::Q::Pick one from 1 to 5.{#1..5}")
+        assert (result.data["answer"], result.data["tolerance"]) == (3.0, {"absolute": 2.0})
+        assert scores(as_item(result), [1, 5, 0.99, 5.01]) == [1.0, 1.0, 0.0, 0.0]
+
+    def test_several_answers_with_their_own_credit_and_tolerance(self, tmp_path: Path) -> None:
+        target = as_item(only(tmp_path, "::Q::How many?{#=5:0 =%50%5:2#Close. =%0%50#Ten times.}"))
+        assert scores(target, [5, 6.5, 3, 7.5, 50]) == [1.0, 0.5, 0.5, 0.0, 0.0]
+        assert grade(target, 6.5).parts[0].remarks[0].text == "Close."
+
+    def test_feedback_for_any_other_answer_is_a_loss(self, tmp_path: Path) -> None:
+        result = only(tmp_path, "::Q::How many?{#5 ~#Count again.}")
+        assert "feedback for any other answer" in result.losses
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("::M::Match.{=a -> b =c -> d}", "matching"),
+        ("::E::Explain dropout.{}", "free_text rubric"),
+        ("::D::Read this first.", "not a question"),
+        ("::O::Order.{>\nA\nB\n}", "{>…}"),
+    ],
+)
+def test_unsupported_questions_are_refused_with_name_line_and_reason(
+    tmp_path: Path, text: str, reason: str
+) -> None:
+    [result] = gift(tmp_path, f"// header\n\n{text}\n")
+    assert isinstance(result, Refused)
+    assert result.origin.line == 3 and reason in result.reason
+
+
+class TestSyntaxErrors:
+    def test_an_unclosed_brace_points_at_the_brace(self, tmp_path: Path) -> None:
+        error = syntax_error(tmp_path, "::Q1::Fine?{T}\n\n::Q2:: What is 2+2? {=4 ~3\n~5\n\n::Q3::Fine?{T}\n")
+        assert (error.line, error.column) == (3, 21)
+        assert "never closed" in error.message
+
+    def test_a_bad_weight_points_at_the_weight(self, tmp_path: Path) -> None:
+        error = syntax_error(tmp_path, "::Q::Pick.{\n  =One\n  ~%abc%Two\n}")
+        assert (error.line, error.column) == (3, 4)
+
+    def test_a_weight_beyond_one_hundred_percent_is_an_error(self, tmp_path: Path) -> None:
+        assert syntax_error(tmp_path, "::Q::Pick.{~%150%A ~B}").column == 13
+
+    def test_a_percent_sign_that_opens_no_weight_is_text_as_in_moodle(self, tmp_path: Path) -> None:
+        result = only(tmp_path, "::Q::Pick.{=%5 off#a ~%d format#b}")
+        assert [o["text"] for o in result.data["options"]] == ["%5 off", "%d format"]
+
+    def test_a_bad_number_points_at_the_answer(self, tmp_path: Path) -> None:
+        error = syntax_error(tmp_path, "::Q::How many?\n{#\n=five:1\n}")
+        assert (error.line, error.column) == (3, 2)
+        assert "'five' is not a number" in error.message
+
+    def test_a_closing_brace_without_an_opening_one(self, tmp_path: Path) -> None:
+        assert syntax_error(tmp_path, "::Q::Which set} is it?").column == 15
+
+    def test_an_unclosed_name(self, tmp_path: Path) -> None:
+        assert "not closed with ::" in syntax_error(tmp_path, "::Q Pick.{T}").message
+
+    def test_a_file_that_is_not_utf8(self, tmp_path: Path) -> None:
+        path = tmp_path / "latin1.gift"
+        path.write_bytes("::Q::Caf\u00e9?{T}\n".encode("latin-1"))
+        with pytest.raises(SourceSyntaxError, match="not UTF-8") as error:
+            read(path)
+        assert (error.value.line, error.value.column) == (1, 9)
+
+
+class TestExport:
+    @staticmethod
+    def item(kind: str, **fields: Any) -> GradableItem:
+        base = {
+            "id": "q-1",
+            "domain": "d",
+            "skills": ["s"],
+            "stem": "Is {x} = 1: yes?",
+            "explanation": "Why #1.",
+        }
+        return parse_item({**base, "kind": kind, **fields})
+
+    def test_texts_are_escaped_and_marked_as_markdown(self) -> None:
+        options = [
+            {"text": "[1, 2]", "correct": True, "feedback": "Line one\nline two"},
+            {"text": "~b", "correct": False, "feedback": "b"},
+            {"text": "%5 off", "correct": False, "feedback": "c"},
+        ]
+        content = write([ExportItem(self.item("single_choice", options=options))]).content.decode()
+        assert content == (
+            "::q-1::[markdown]Is \\{x\\} \\= 1\\: yes?{\n"
+            "\t=[markdown][1, 2]#Line one\\nline two\n"
+            "\t~\\~b#b\n"
+            "\t~[markdown]%5 off#c\n"
+            "\t####Why \\#1.\n"
+            "}\n"
+        )
+
+    @pytest.mark.parametrize(
+        ("fields", "reason"),
+        [
+            (
+                {"kind": "single_choice", "figure": {"path": "figures/x.svg", "alt": "X"},
+                 "options": [{"text": "A", "correct": True, "feedback": "a"},
+                             {"text": "B", "correct": False, "feedback": "b"}]},
+                "figure",
+            ),
+            ({"kind": "short_text", "accepted": ["NaN"], "case_sensitive": True}, "case-insensitive"),
+            ({"kind": "ordering", "scoring": "position",
+              "blocks": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]}, "no ordering"),
+            ({"kind": "short_text", "accepted": ["a -> b"]}, "matching"),
+        ],
+    )  # fmt: skip
+    def test_what_gift_cannot_hold_is_skipped_with_the_reason(
+        self, fields: dict[str, Any], reason: str
+    ) -> None:
+        kind = fields.pop("kind")
+        export = write([ExportItem(self.item(kind, **fields))])
+        assert export.written == [] and reason in export.skipped[0].reason
+
+    def test_what_it_writes_reads_back_the_same(self, tmp_path: Path) -> None:
+        options = [
+            {"text": "[1, 2]", "correct": True, "feedback": "%50 of it"},
+            {"text": "%5 off \\n", "correct": False, "feedback": "a\\{b} -> c"},
+        ]
+        original = self.item("single_choice", options=options, explanation="[x]\n\n    code")
+        path = tmp_path / "out.gift"
+        path.write_bytes(write([ExportItem(original)]).content)
+        again = as_item(_read_one(path))
+        assert again.model_dump(exclude={"id", "domain", "skills"}) == original.model_dump(
+            exclude={"id", "domain", "skills"}
+        )
+
+    def test_units_and_a_fixed_order_are_losses(self) -> None:
+        options = [
+            {"text": "A", "correct": True, "feedback": "a"},
+            {"text": "B", "correct": False, "feedback": "b"},
+        ]
+        export = write(
+            [
+                ExportItem(self.item("numeric", id="n-1", answer=3, units="MB")),
+                ExportItem(self.item("single_choice", options=options, shuffle=False)),
+            ]
+        )
+        assert export.losses["n-1"] == ["units (“MB”): GIFT has no place for them"]
+        assert "the fixed option order: GIFT cannot say “do not shuffle”" in export.losses["q-1"]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Bank:
+    return load_bank(DEEP_LEARNING_BANK)
+
+
+@pytest.fixture(scope="module")
+def back(shipped: Bank, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
+    """The shipped bank written as GIFT and read back: item id → what was read."""
+    export = write([ExportItem(i, _figure(shipped, i)) for _, i in sorted(shipped.items.items())])
+    path = tmp_path_factory.mktemp("gift") / "bank.gift"
+    path.write_bytes(export.content)
+    results = read(path)
+    assert all(isinstance(r, Converted) for r in results)
+    converted = {r.origin.name: r for r in results if isinstance(r, Converted)}
+    assert list(converted) == export.written
+    return converted
+
+
+class TestRoundTrip:
+    def test_every_shipped_choice_and_numeric_item_without_a_figure_is_written(
+        self, shipped: Bank, back: dict[str, Converted]
+    ) -> None:
+        kinds = {"single_choice", "multiple_choice", "numeric"}
+        expected = {i for i, item in shipped.items.items() if item.kind in kinds and not item.figure}
+        assert expected <= set(back)
+        assert sum(shipped.items[i].kind == "short_text" for i in back) == 10
+
+    def test_items_read_back_grade_every_probe_as_the_originals(
+        self, shipped: Bank, back: dict[str, Converted]
+    ) -> None:
+        differences = []
+        for item_id, result in back.items():
+            original = shipped.items[item_id]
+            again = as_item(result)
+            for probe in [DONT_KNOW, *shipped_probes(original)]:
+                want, got = grade(original, probe), grade(again, probe)
+                if (round(want.score, 9), want.correct) != (round(got.score, 9), got.correct):
+                    differences.append(f"{item_id}: {probe!r}")
+            if (again.stem, again.explanation) != (original.stem, original.explanation):
+                differences.append(f"{item_id}: texts")
+            if result.losses:
+                differences.append(f"{item_id}: lost {result.losses}")
+        assert not differences, differences[:10]
+
+
+def _read_one(path: Path) -> Converted:
+    [result] = read(path)
+    assert isinstance(result, Converted), result
+    return result
+
+
+def _figure(bank: Bank, item: GradableItem) -> bytes | None:
+    path = bank.figure_path(item)
+    return path.read_bytes() if path else None
