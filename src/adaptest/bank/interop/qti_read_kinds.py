@@ -99,8 +99,9 @@ def feedback_markdown(element: Element) -> str | None:
 def kind_data(source: ItemSource) -> dict[str, Any]:
     """The kind fields of the item (``kind``, options, keys...) or a :class:`Refusal`."""
     root = source.root
-    template = child(root, "qti-template-declaration") or child(root, "qti-template-processing")
-    if template is not None:
+    templates = children(root, "qti-template-declaration") + children(root, "qti-template-processing")
+    if templates:
+        template = templates[0]
         raise Refusal(f"it draws template variables ({at(template)}): each candidate sees other numbers")
     if is_true(root.get("adaptive")):
         source.losses.append("adaptive: QTI allows several attempts, Adaptest scores one")
@@ -113,7 +114,11 @@ def kind_data(source: ItemSource) -> dict[str, Any]:
     reader = _READERS.get(local(interaction))
     if reader is None:
         raise Refusal(
-            _UNREAD.get(local(interaction), f"{local(interaction)} ({at(interaction)}) has no bank kind")
+            _UNREAD.get(
+                local(interaction),
+                f"its {local(interaction)} ({at(interaction)}) is not one Adaptest reads: it reads choice, "
+                "order and text entry interactions",
+            )
         )
     return reader(source, interaction)
 
