@@ -227,18 +227,21 @@ def _dump(path: Path, data: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     yaml = YAML()
     yaml.default_flow_style = False
-    yaml.width = 110
+    yaml.width = 4096  # one line per value: wrapped plain scalars leave trailing spaces
     yaml.allow_unicode = True
     with path.open("w", encoding="utf-8") as handle:
         yaml.dump(_literal_blocks(data), handle)
 
 
 def _literal_blocks(value: Any) -> Any:
-    """Multi-line strings as ``|`` blocks, so stems with code read as they will show."""
+    """Multi-line strings as ``|`` blocks, so stems with code read as they will show; whole numbers
+    without a decimal point."""
     if isinstance(value, dict):
         return {k: _literal_blocks(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_literal_blocks(v) for v in value]
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)  # 8, as an author writes it, not 8.0
     return value
