@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adaptest.bank import DONT_KNOW, grade, load_bank, parse_item
-from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxError
+from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxError, import_file
 from adaptest.bank.interop.gift import read, write
 from adaptest.bank.kinds import GradableItem
 from adaptest.bank.loader import Bank
@@ -148,6 +148,50 @@ def test_unsupported_questions_are_refused_with_name_line_and_reason(
     [result] = gift(tmp_path, f"// header\n\n{text}\n")
     assert isinstance(result, Refused)
     assert result.origin.line == 3 and reason in result.reason
+
+
+class TestAWholeFile:
+    """A file as a teacher writes GIFT for Moodle (tests/bank/interop/data/gift/regularisation.gift)."""
+
+    SOURCE = Path(__file__).parent / "data" / "gift" / "regularisation.gift"
+
+    def test_the_import_reports_each_loss_and_refusal_with_its_line(self, tmp_path: Path) -> None:
+        lines = import_file(read, self.SOURCE, tmp_path / "bank").lines("q.gift")
+        assert lines[0] == "7 question(s) imported, 3 of them with a loss; 3 refused."
+        assert [line.split(": lost ")[0] for line in lines[1:7]] == [
+            "q.gift:5: dropout-at-test-time",
+            "q.gift:5: dropout-at-test-time",
+            "q.gift:23: kept-units",
+            "q.gift:39: dropout-is-at-test-time",
+            "q.gift:39: dropout-is-at-test-time",
+            "q.gift:39: dropout-is-at-test-time",
+        ]
+        assert [line.split(": refused: ")[0] for line in lines[7:]] == [
+            "q.gift:41: Match the regularisers",
+            "q.gift:46: Explain dropout",
+            "q.gift:48: Read this first",
+        ]
+
+    def test_the_imported_items_score_as_moodle_scores_them(self, tmp_path: Path) -> None:
+        import_file(read, self.SOURCE, tmp_path / "bank")
+        items = load_bank(tmp_path / "bank").items
+        assert items["dropout-at-test-time"].stem == "What does `model.eval()` do to a **dropout** layer?"
+        assert items["dropout-at-test-time"].tags == ["category: Deep learning/Regularisation", "dropout"]
+        assert scores(items["dropout-at-test-time"], ["a", "b", "c"]) == [1.0, 0.5, 0.0]
+        assert scores(items["regularisers"], [["a", "b", "c"], ["a", "b", "c", "d"], ["a", "e"]]) == [
+            1.0,
+            0.0,
+            pytest.approx(1 / 3),
+        ]
+        assert scores(items["batch-norm-in-eval-mode"], ["a", "b"]) == [0.0, 1.0]
+        assert scores(items["kept-units"], [803, 780, 201, 500]) == [1.0, 0.5, 0.0, 0.0]
+        assert scores(items["keep-probability"], [0.5, 0.7, 0.9, 0.95]) == [1.0, 1.0, 1.0, 0.0]
+        assert scores(items["name-the-technique"], ["Early stopping", "stopped early", "dropout"]) == [
+            1,
+            0.5,
+            0,
+        ]
+        assert items["dropout-is-at-test-time"].stem == "Dropout is _____ at test time."
 
 
 class TestSyntaxErrors:

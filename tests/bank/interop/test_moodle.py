@@ -205,6 +205,21 @@ def test_unsupported_types_are_refused_with_name_line_and_reason(tmp_path: Path)
     assert "free_text rubric" in results[1].reason
 
 
+def test_hints_and_an_author_s_combined_feedback_are_losses(tmp_path: Path) -> None:
+    body = (
+        answer(100, "Yes", "y")
+        + answer(0, "No", "n")
+        + "<correctfeedback><text>Your answer is correct.</text></correctfeedback>"
+        + "<incorrectfeedback><text><![CDATA[<p>Revise chapter 3.</p>]]></text></incorrectfeedback>"
+        + "<hint><text>Think.</text></hint><hint><text>Harder.</text></hint>"
+    )
+    result = only(tmp_path, question("multichoice", body))
+    assert set(result.losses) == {
+        "the feedback for any incorrect answer",
+        "2 hint(s)",
+    }
+
+
 def test_categories_and_tags_become_tags(tmp_path: Path) -> None:
     category = '<question type="category"><category><text>$course$/top/Week 1</text></category></question>'
     body = answer(100, "Yes", "y") + answer(0, "No", "n") + "<tags><tag><text>easy</text></tag></tags>"
@@ -238,6 +253,13 @@ class TestFigures:
         assert result.data["stem"] == "Look:"
         assert "image b.svg: only the first image becomes the figure" in result.losses
 
+    def test_a_moodle_1_image_becomes_the_figure_too(self, tmp_path: Path) -> None:
+        legacy = f"<image>old.svg</image><image_base64>{base64.b64encode(SVG).decode()}</image_base64>"
+        result = only(
+            tmp_path, question("multichoice", legacy + answer(100, "Yes", "y") + answer(0, "No", "n"))
+        )
+        assert result.files == {"figures/old.svg": SVG}
+
     def test_an_import_writes_the_figure_beside_the_items(self, tmp_path: Path) -> None:
         text = '<p>Look:</p><img src="@@PLUGINFILE@@/b.svg" alt="A square">'
         report = import_file(read, quiz(tmp_path, self.with_files(text)), tmp_path / "bank")
@@ -245,6 +267,54 @@ class TestFigures:
         [item] = bank.items.values()
         assert bank.figure_path(item).read_bytes() == SVG  # type: ignore[union-attr]
         assert len(report.imported) == 1
+
+
+class TestAWholeQuizFile:
+    """A quiz as Moodle exports it (tests/bank/interop/data/moodle/regularisation.xml)."""
+
+    SOURCE = Path(__file__).parent / "data" / "moodle" / "regularisation.xml"
+
+    def test_the_import_reports_each_loss_and_refusal_with_its_line(self, tmp_path: Path) -> None:
+        report = import_file(read, self.SOURCE, tmp_path / "bank")
+        lines = report.lines("quiz.xml")
+        assert lines[0] == "7 question(s) imported, 2 of them with a loss; 2 refused."
+        assert lines[1:4] == [
+            "quiz.xml:15: dropout-at-test-time: lost no feedback on answer 3",
+            "quiz.xml:15: dropout-at-test-time: lost answer 3 takes away 50 %: a negative mark floors at 0 "
+            "here",
+            "quiz.xml:133: kept-units: lost feedback for any other answer",
+        ]
+        assert [line.split(": refused: ")[0] for line in lines[4:]] == [
+            "quiz.xml:260: Match the regularisers",
+            "quiz.xml:290: Explain dropout",
+        ]
+
+    def test_the_imported_items_score_as_moodle_scores_them(self, tmp_path: Path) -> None:
+        import_file(read, self.SOURCE, tmp_path / "bank")
+        items = load_bank(tmp_path / "bank").items
+        assert scores(items["dropout-at-test-time"], ["a", "b", "c"]) == [1.0, 0.5, 0.0]
+        assert scores(items["regularisers"], [["a", "b", "c"], ["a", "b", "c", "d"], ["a", "e"]]) == [
+            1.0,
+            0.0,
+            pytest.approx(1 / 3),
+        ]
+        assert scores(items["batch-norm-in-eval-mode"], ["a", "b"]) == [0.0, 1.0]
+        assert scores(items["kept-units"], [803, 780, 201, 500]) == [1.0, 0.5, 0.0, 0.0]
+        assert scores(items["name-the-technique"], ["Early stopping", "stopped early", "dropout"]) == [
+            1,
+            0.5,
+            0,
+        ]
+        assert scores(items["a-training-step"], [["b1", "b3", "b2"], ["b1", "b2", "b3"]]) == [
+            pytest.approx(1 / 3),
+            1,
+        ]
+        assert items["read-the-curve"].figure is not None
+        assert (
+            items["read-the-curve"].stem
+            == "The plot shows the validation loss.\n\nWhen should training stop?"
+        )
+        assert all(item.tags == ["category: Deep learning/Regularisation"] for item in items.values())
 
 
 class TestMalformedFiles:

@@ -233,7 +233,8 @@ def to_bank(question: Question) -> Converted | Refused:
         )
         return Refused(origin, reason)
     try:
-        data = {**reader(question, losses), **_common_fields(question, losses)}
+        kind_fields = reader(question, losses)
+        data = {"kind": kind_fields.pop("kind"), **_common_fields(question, losses), **kind_fields}
     except _Refusal as refusal:
         return Refused(origin, str(refusal))
     files = _figure(question.images, data, losses)

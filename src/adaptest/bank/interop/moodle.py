@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -71,7 +72,7 @@ def read(path: Path) -> list[Converted | Refused]:
     for element in root.iterchildren("question"):
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
-            tag = category_tag(element.findtext("category/text") or "")
+            tag = category_tag(element.findtext("category/text") or element.findtext("category") or "")
             category = [tag] if tag else []
             continue
         try:
@@ -122,11 +123,46 @@ def _question(element: Element, qtype: str) -> Question:
         for n, answer in enumerate(element.iterchildren("answer"), 1)
     ]
     question.tags = [(tag.text or "").strip() for tag in element.iterfind("tags/tag/text")]
-    hints = len(element.findall("hint"))
-    if hints:
-        question.notes.append(f"{hints} hint(s)")
+    question.images += _legacy_image(element)
+    notes += _unused_feedback(element)
     _type_settings(element, question)
     return question
+
+
+def _legacy_image(element: Element) -> list[Image]:
+    """Files from Moodle 1.x kept the question's image in ``<image>`` and ``<image_base64>``."""
+    name, content = element.findtext("image"), element.find("image_base64")
+    if not name or content is None:
+        return []
+    return [Image(name.replace("/", "_"), _file_bytes(content))]
+
+
+COMBINED_FEEDBACK = {
+    "correctfeedback": "correct",
+    "partiallycorrectfeedback": "partly correct",
+    "incorrectfeedback": "incorrect",
+}
+COMBINED_DEFAULTS = {
+    "",
+    "Your answer is correct.",
+    "Your answer is partially correct.",
+    "Your answer is incorrect.",
+}
+"""The combined feedback Moodle writes by itself: nothing is lost without it."""
+
+
+def _unused_feedback(element: Element) -> list[str]:
+    """Feedback with no place in a bank item: hints, and combined feedback an author wrote."""
+    losses = [f"{len(element.findall('hint'))} hint(s)"] if element.find("hint") is not None else []
+    for name, which in COMBINED_FEEDBACK.items():
+        text = " ".join(_visible_text(element.findtext(f"{name}/text") or "").split())
+        if text not in COMBINED_DEFAULTS:
+            losses.append(f"the feedback for any {which} answer")
+    return losses
+
+
+def _visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
 
 
 def _format(holder: Element | None, default: str) -> str:
