@@ -4,8 +4,10 @@ qti_processing.py) and the structure a schema would check holds (qti_structure.p
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -292,6 +294,41 @@ def test_modal_feedback_named_after_a_choice_becomes_its_feedback_and_other_feed
     assert [o["feedback"] for o in result.data["options"]] == ["A is right.", "B is not."]
     assert result.data["dont_know_feedback"] == "Read chapter 2."
     assert "feedback “correct”" in result.losses
+
+
+def test_the_templates_written_out_as_rules_are_read_as_the_templates(tmp_path: Path) -> None:
+    maximum = (
+        '<qti-outcome-declaration identifier="MAXSCORE" cardinality="single" base-type="float">'
+        "<qti-default-value><qti-value>10</qti-value></qti-default-value></qti-outcome-declaration>"
+    )
+    match_correct = (
+        "<qti-response-processing><qti-response-condition><qti-response-if><qti-match>"
+        '<qti-variable identifier="RESPONSE"/><qti-correct identifier="RESPONSE"/></qti-match>'
+        '<qti-set-outcome-value identifier="SCORE"><qti-variable identifier="MAXSCORE"/>'
+        "</qti-set-outcome-value></qti-response-if></qti-response-condition></qti-response-processing>"
+    )
+    xml = item(response("single", "identifier", ["A"]), SCORE, maximum, choice_body("AB"), match_correct)
+    assert_scores_as_qti(xml, as_item(converted(tmp_path, xml)), list("AB"), one)
+    summed = (
+        '<qti-response-processing><qti-set-outcome-value identifier="SCORE">'
+        '<qti-sum><qti-map-response identifier="RESPONSE"/></qti-sum>'
+        "</qti-set-outcome-value></qti-response-processing>"
+    )
+    mapping = '<qti-mapping><qti-map-entry map-key="A" mapped-value="2"/></qti-mapping>'
+    xml = item(response("multiple", "identifier", ["A"], mapping), SCORE, choice_body("AB", 0), summed)
+    assert_scores_as_qti(xml, as_item(converted(tmp_path, xml)), subsets("AB"), lambda a: one(a or None))
+
+
+def test_a_rubric_for_scorers_is_left_out_of_the_stem_and_reported(tmp_path: Path) -> None:
+    rubric = (
+        '<qti-rubric-block view="scorer"><qti-content-body><p>Give a point for B.</p></qti-content-body>'
+        '</qti-rubric-block><qti-rubric-block view="candidate"><qti-content-body><p>Take your time.</p>'
+        "</qti-content-body></qti-rubric-block>"
+    )
+    body = choice_body("AB").replace("<p>Read this first.</p>", rubric)
+    result = converted(tmp_path, item(response("single", "identifier", ["A"]), SCORE, body, MATCH_CORRECT))
+    assert result.data["stem"] == "Take your time.\n\nWhich ones?"
+    assert any(loss.startswith("a rubric block for the scorer") for loss in result.losses)
 
 
 # -- order -------------------------------------------------------------------------------------------
@@ -922,3 +959,40 @@ def test_an_exported_package_is_deterministic(shipped: Bank) -> None:
     chosen = [ExportItem(shipped.items[i]) for i in sorted(shipped.items)[:20]]
     assert write(chosen).content == write(chosen).content
     assert zipfile.ZipFile(io.BytesIO(write(chosen).content)).namelist()[0] == "imsmanifest.xml"
+
+
+def test_a_damaged_item_is_refused_or_read_but_never_crashes_the_reader(
+    shipped: Bank, tmp_path: Path
+) -> None:
+    """Random damage to exported items (an element or attribute gone, a value or text changed): the
+    reader converts or refuses each, or reports a syntax error, and raises nothing else."""
+    kinds: dict[str, GradableItem] = {}
+    for candidate in shipped.items.values():
+        kinds.setdefault(candidate.kind, candidate)
+    export = write([ExportItem(i) for i in kinds.values()])
+    rng = random.Random(16)
+    path = tmp_path / "damaged.xml"
+    for _, root in items_of(export.content):
+        for _ in range(40):
+            damaged = copy.deepcopy(root)
+            _damage(damaged, rng)
+            path.write_bytes(etree.tostring(damaged))
+            try:
+                [result] = read(path)
+            except SourceSyntaxError:
+                continue
+            assert isinstance(result, Converted | Refused)
+
+
+def _damage(root: etree._Element, rng: random.Random) -> None:
+    elements = [e for e in root.iter() if e is not root and isinstance(e.tag, str)]
+    target = rng.choice(elements)
+    how = rng.randrange(4)
+    if how == 0 and target.getparent() is not None:
+        target.getparent().remove(target)
+    elif how == 1 and target.attrib:
+        del target.attrib[rng.choice(sorted(target.attrib))]
+    elif how == 2 and target.attrib:
+        target.set(rng.choice(sorted(target.attrib)), rng.choice(["", "x", "-1", "1e999", "0"]))
+    else:
+        target.text = rng.choice(["", "abc", "-3", "NaN"])

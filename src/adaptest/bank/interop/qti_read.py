@@ -22,6 +22,7 @@ from adaptest.bank.interop.qti_base import (
     DONT_KNOW,
     QTI_NS,
     Element,
+    child,
     children,
     drop,
     line_of,
@@ -31,7 +32,7 @@ from adaptest.bank.interop.qti_base import (
     to_markdown,
 )
 from adaptest.bank.interop.qti_read_kinds import ItemSource, kind_data
-from adaptest.bank.interop.qti_read_rules import Refusal
+from adaptest.bank.interop.qti_read_rules import Refusal, at
 
 MANIFEST = "imsmanifest.xml"
 MAX_FILE_BYTES = 50_000_000
@@ -74,10 +75,10 @@ def _member(package: zipfile.ZipFile, name: str) -> bytes:
 def _item_paths(manifest: Element, names: set[str]) -> list[str]:
     """The item files the manifest lists, in its order; every file it names must be in the package."""
     items: list[str] = []
-    for resource in manifest.iter(f"{{{manifest.nsmap.get(None, '')}}}resource", "resource"):
+    for resource in (e for e in manifest.iter() if local(e) == "resource"):
         hrefs = [(resource, resource.get("href"))] + [(f, f.get("href")) for f in children(resource, "file")]
         for element, href in hrefs:
-            if href is not None and _package_path(href) not in names:
+            if href is not None and _is_local(href) and _package_path(href) not in names:
                 raise SourceSyntaxError(
                     line_of(element), 1, f"{MANIFEST} names {href}, which is not in the package"
                 )
@@ -164,11 +165,16 @@ def _stem(source: ItemSource) -> str:
         drop(element)
     for interaction in source.interactions:
         _replace_by_prompt(interaction)
+    source.losses += [
+        f"a rubric block for the {rubric.get('view')} ({at(rubric)})"
+        for rubric in body.iter(q("qti-rubric-block"))
+        if _not_stem(rubric)
+    ]
     return to_markdown(body, leave_out=_not_stem)
 
 
 def _replace_by_prompt(interaction: Element) -> None:
-    prompt = next(iter(children(interaction, "qti-prompt")), None)
+    prompt = child(interaction, "qti-prompt")
     parent = interaction.getparent()
     if parent is None:
         return

@@ -283,7 +283,7 @@ def _choice_text(source: ItemSource, choice: Element, n: int) -> str:
 def _choice_feedback(source: ItemSource, choice: Element, n: int) -> str | None:
     """Inline feedback inside the choice (the one named after it first), else a feedback named after it."""
     identifier = choice.get("identifier") or ""
-    inline = [e for e in choice.iter(q("qti-feedback-inline"), q("qti-feedback-block"))]
+    inline = list(choice.iter(q("qti-feedback-inline"), q("qti-feedback-block")))
     inline.sort(key=lambda e: e.get("identifier") != identifier)
     if len(inline) > 1:
         source.losses.append(f"{len(inline) - 1} more feedback on answer {n}")
@@ -396,7 +396,7 @@ def _graded_text(source: ItemSource, mapping: Mapping, correct: list[str]) -> di
         raise Refusal(
             "some answers are matched case-sensitively and others not: our short text is one or the other"
         )
-    case_sensitive = next(iter(senses)) is not False
+    case_sensitive = False not in senses  # unsaid is case-sensitive, as QTI matches strings exactly
     scores = [(key, mapping.bounded(value)) for key, value, _ in mapping.entries]
     default = mapping.bounded(mapping.default)
     top = max([default, *(s for _, s in scores)])
@@ -416,12 +416,15 @@ def _graded_text(source: ItemSource, mapping: Mapping, correct: list[str]) -> di
     if default > 0:  # any other text scores too: our graded "*" after every listed answer
         graded += [{"text": k.replace("*", "\\*"), "score": 1.0} for k in full]
         graded.append({"text": "*", "score": default / top})
-    return {
+    data: dict[str, Any] = {
         "kind": "short_text",
         "accepted": [normalise(k, case_sensitive=True) for k in full],
-        "graded": graded,
-        "case_sensitive": case_sensitive,
     }
+    if graded:
+        data["graded"] = graded
+    if case_sensitive:
+        data["case_sensitive"] = True
+    return data
 
 
 _READERS = {

@@ -20,8 +20,8 @@ CLOSE = 1e-9
 
 def tolerance_of(test: Test) -> Tolerance:
     """Our tolerance for a QTI test; an absolute one as small as floating-point rounding is ours exact."""
-    if test.mode == "relative":
-        return Tolerance(relative=test.amount / 100)
+    if test.mode == "relative":  # percent; 12 digits undo the rounding of our writer's r × 100
+        return Tolerance(relative=float(f"{test.amount / 100:.12g}"))
     if test.mode == "absolute" and test.amount != Tolerance().bound(test.value):
         return Tolerance(absolute=test.amount)
     return Tolerance()

@@ -195,9 +195,9 @@ def _is_variable(element: Element, name: str, identifier: str) -> bool:
 
 def _is_match_correct(rule: Element, response: str, root: Element) -> bool:
     branches = _branches(rule)
-    if branches is None or len(branches) > 2:
+    if branches is None or len(branches) > 2 or not children(branches[0]):
         return False
-    test, *actions = children(branches[0]) or [rule]
+    test, *actions = children(branches[0])
     pair = sorted(children(test), key=local)
     if local(test) != "qti-match" or len(pair) != 2:
         return False
@@ -219,7 +219,9 @@ def _is_map_response(rule: Element, response: str) -> bool:
     branches = _branches(rule)
     if branches is None or len(branches) != 2 or local(branches[1]) != "qti-response-else":
         return False
-    test, *actions = children(branches[0]) or [rule]
+    if not children(branches[0]):
+        return False
+    test, *actions = children(branches[0])
     otherwise = children(branches[1])
     return (
         _is_null_test(test, response)
@@ -231,6 +233,9 @@ def _is_map_response(rule: Element, response: str) -> bool:
 
 
 def _maps(values: list[Element], response: str) -> bool:
+    """Whether the value set is the mapped response (alone, or as the one term of a ``qti-sum``)."""
+    if len(values) == 1 and local(values[0]) == "qti-sum":
+        values = children(values[0])
     return len(values) == 1 and _is_variable(values[0], "qti-map-response", response)
 
 
