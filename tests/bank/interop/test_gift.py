@@ -3,10 +3,13 @@ errors point at their line and column, and our items export to GIFT Moodle grade
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adaptest.bank import DONT_KNOW, grade, load_bank, parse_item
 from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxError, import_file
@@ -16,6 +19,9 @@ from adaptest.bank.loader import Bank
 from adaptest.content import DEEP_LEARNING_BANK
 
 from .test_answers import shipped_probes
+
+GIFT_SYNTAX = "ab \\~=#{}:[]%*>-\n/"
+"""Letters and every character GIFT gives a meaning to."""
 
 
 def gift(tmp_path: Path, text: str) -> list[Converted | Refused]:
@@ -219,6 +225,10 @@ class TestSyntaxErrors:
     def test_a_closing_brace_without_an_opening_one(self, tmp_path: Path) -> None:
         assert syntax_error(tmp_path, "::Q::Which set} is it?").column == 15
 
+    def test_a_category_needs_a_blank_line_after_it(self, tmp_path: Path) -> None:
+        error = syntax_error(tmp_path, "$CATEGORY: A\n::Q::Yes?{T}")
+        assert (error.line, error.column) == (2, 1)
+
     def test_an_unclosed_name(self, tmp_path: Path) -> None:
         assert "not closed with ::" in syntax_error(tmp_path, "::Q Pick.{T}").message
 
@@ -292,6 +302,37 @@ class TestExport:
         assert again.model_dump(exclude={"id", "domain", "skills"}) == original.model_dump(
             exclude={"id", "domain", "skills"}
         )
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        texts=st.lists(st.text(alphabet=GIFT_SYNTAX, max_size=30), min_size=3, max_size=3, unique=True),
+        accepted=st.text(alphabet=GIFT_SYNTAX.replace("\\", ""), max_size=20),
+    )
+    def test_any_text_survives_the_escapes(self, texts: list[str], accepted: str) -> None:
+        texts = [f"x{t}x" for t in texts]  # our texts are trimmed: let them start and end with a letter
+        options = [
+            {"text": texts[0], "correct": True, "feedback": texts[1]},
+            {"text": texts[1], "correct": False, "feedback": texts[2]},
+        ]
+        choice = self.item("single_choice", stem=texts[2], explanation=texts[0], options=options)
+        short = self.item("short_text", id="s-1", accepted=[f"x{accepted}x"], explanation=texts[1])
+        export = write([ExportItem(choice), ExportItem(short)])
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "out.gift"
+            path.write_bytes(export.content)
+            back = {r.origin.name: as_item(r) for r in read(path) if isinstance(r, Converted)}
+        assert set(back) == set(export.written)
+        for original in (choice, short):
+            if original.id in back:
+                again = back[original.id]
+                assert (again.stem, again.explanation, again.key_answer()) == (
+                    original.stem,
+                    original.explanation,
+                    original.key_answer(),
+                )
+        assert [(o.text, o.feedback) for o in back["q-1"].options] == [  # type: ignore[attr-defined]
+            (o["text"], o["feedback"]) for o in options
+        ]
 
     def test_units_and_a_fixed_order_are_losses(self) -> None:
         options = [

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 import io
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from PIL import Image
 
@@ -372,6 +375,28 @@ class TestExport:
         assert text.findtext("text") == 'Q?\n\n<img src="@@PLUGINFILE@@/x.svg" alt="X">'
         assert base64.b64decode(text.findtext("file") or "") == SVG
         assert root.findtext("question/idnumber") == "q-1"
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        texts=st.lists(
+            st.text(alphabet="ab <>&\"'\n*\\![]()", max_size=30), min_size=3, max_size=3, unique=True
+        )
+    )
+    def test_any_text_comes_back_as_it_was_written(self, texts: list[str]) -> None:
+        texts = [f"x{t}x" for t in texts]  # our texts are trimmed: let them start and end with a letter
+        options = [
+            {"text": texts[0], "correct": True, "feedback": texts[1]},
+            {"text": texts[1], "correct": False, "feedback": texts[2]},
+        ]
+        original = self.item("single_choice", stem=texts[2], explanation=texts[0], options=options)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "out.xml"
+            path.write_bytes(write([ExportItem(original)]).content)
+            [result] = read(path)
+        assert isinstance(result, Converted)
+        assert as_item(result).model_dump(exclude={"id", "domain", "skills"}) == original.model_dump(
+            exclude={"id", "domain", "skills"}
+        )
 
     def test_skipped_items_say_why_and_losses_are_listed(self) -> None:
         items = [

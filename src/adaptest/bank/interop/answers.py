@@ -199,9 +199,15 @@ def _image_references(text: str) -> list[tuple[str, str]]:
 
 
 def _without_file_images(text: str) -> str:
-    text = _MARKDOWN_IMAGE.sub("", text)
-    text = _IMG_TAG.sub(lambda m: "" if PLUGINFILE in m.group(0) else m.group(0), text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    """The text without its embedded images and the space before each (the rest exactly as it was)."""
+    text = re.sub(r"\s*" + _MARKDOWN_IMAGE.pattern, "", text)
+    text = re.sub(
+        r"\s*(" + _IMG_TAG.pattern + ")",
+        lambda m: "" if PLUGINFILE in m.group(1) else m.group(0),
+        text,
+        flags=re.IGNORECASE,
+    )
+    return text.strip()
 
 
 def with_figure(text: str, images: list[Image]) -> str:

@@ -30,15 +30,16 @@ from adaptest.bank.interop.model import Converted, Export, ExportItem, Refused, 
 Place = tuple[int, int]
 """(line, column), both from 1."""
 ESCAPED = {
-    ":": "\ue000",
-    "#": "\ue001",
-    "=": "\ue002",
-    "{": "\ue003",
-    "}": "\ue004",
-    "~": "\ue005",
-    "n": "\ue006",
+    ":": "\ufdd0",
+    "#": "\ufdd1",
+    "=": "\ufdd2",
+    "{": "\ufdd3",
+    "}": "\ufdd4",
+    "~": "\ufdd5",
+    "n": "\ufdd6",
 }
-"""What an escaped character is held as while parsing: a private-use stand-in that is never syntax."""
+"""What an escaped character is held as while parsing: a Unicode noncharacter (reserved for a
+program's internal use, never in a text file), so it is never taken for syntax."""
 UNESCAPED = {stand_in: ("\n" if char == "n" else char) for char, stand_in in ESCAPED.items()}
 FORMATS = ("moodle", "html", "plain", "markdown")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -108,13 +109,23 @@ def read(path: Path) -> list[Converted | Refused]:
         if not text.chars:
             continue  # only comments
         if text.chars.startswith("$CATEGORY:"):
-            tag = category_tag(text[len("$CATEGORY:") :].plain())
-            category = [tag] if tag else []
+            category = _category(text)
             continue
         question = _question(text)
         question.tags = [*category, *_comment_tags(comments)]
         results.append(to_bank(question))
     return results
+
+
+def _category(text: _Text) -> list[str]:
+    """The tag a ``$CATEGORY:`` block gives the questions after it."""
+    newline = text.find("\n")
+    if newline >= 0:
+        raise _error(
+            text, newline + 1, "leave a blank line after $CATEGORY: (else this joins the category name)"
+        )
+    tag = category_tag(text[len("$CATEGORY:") :].plain())
+    return [tag] if tag else []
 
 
 def _decoded(content: bytes) -> str:
