@@ -370,6 +370,14 @@ class TestExport:
         with pytest.raises(CannotExport, match=reason):
             from_bank(item(kind, **fields), None)
 
+    def test_option_ids_other_than_letters_are_a_loss(self) -> None:
+        options = [{"id": "relu", "text": "A", "correct": True, "feedback": "f"}]
+        options += [{"id": "tanh", "text": "B", "correct": False, "feedback": "f"}]
+        assert (
+            "option ids (answers come back lettered a, b, c, …)"
+            in from_bank(item("single_choice", options=options), None)[1]
+        )
+
     def test_i_dont_know_yet_feedback_is_a_loss(self) -> None:
         target = item("numeric", answer=1, dont_know_feedback="Study counting.")
         assert "“I don't know yet” feedback" in from_bank(target, None)[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -407,6 +408,19 @@ class TestExport:
         assert export.written == ["q-1"]
         assert export.losses == {"q-1": ["“I don't know yet” feedback"]}
         assert [s.item_id for s in export.skipped] == ["q-1"] and "grid" in export.skipped[0].reason
+
+    @pytest.mark.parametrize("scoring", ["position", "all_or_nothing"])
+    def test_an_ordering_comes_back_scoring_every_order_alike(self, tmp_path: Path, scoring: str) -> None:
+        blocks = [{"id": x, "text": f"`step_{x}()`"} for x in "abcd"]
+        original = self.item("ordering", blocks=blocks, scoring=scoring)
+        path = tmp_path / "order.xml"
+        path.write_bytes(write([ExportItem(original)]).content)
+        [result] = read(path)
+        assert isinstance(result, Converted)
+        again = as_item(result)
+        renamed = {b.id: f"b{n}" for n, b in enumerate(original.blocks, 1)}  # type: ignore[attr-defined]
+        for order in itertools.permutations("abcd"):
+            assert grade(again, [renamed[x] for x in order]).score == grade(original, list(order)).score
 
     def test_an_ordering_by_position_is_written_for_moodle_s_ordering_question(self) -> None:
         blocks = [{"id": x, "text": x.upper()} for x in "abc"]

@@ -634,6 +634,10 @@ def from_bank(item: GradableItem, figure: bytes | None) -> tuple[Question, list[
     question.images = _images(item, figure)
     losses: list[str] = []
     write(item, question, losses)
+    if isinstance(item, SingleChoiceItem | MultipleChoiceItem) and [o.id for o in item.options] != [
+        chr(ord("a") + n) for n in range(len(item.options))
+    ]:
+        losses.append("option ids (answers come back lettered a, b, c, …)")
     if item.dont_know_feedback:
         losses.append("“I don't know yet” feedback")
     return question, losses
@@ -777,7 +781,8 @@ def _write_ordering(item: GradableItem, question: Question, losses: list[str]) -
     question.qtype = "ordering"
     question.order_grading = "ABSOLUTE_POSITION" if item.scoring == "position" else "ALL_OR_NOTHING"
     question.answers = [Answer(b.text, 1.0) for b in item.blocks]
-    losses.append("block ids (Moodle numbers the items)")
+    if [b.id for b in item.blocks] != [f"b{n}" for n in range(1, len(item.blocks) + 1)]:
+        losses.append("block ids (Moodle numbers the items: they come back as b1, b2, …)")
 
 
 _KIND_WRITERS: dict[str, Callable[[GradableItem, Question, list[str]], None]] = {
