@@ -64,6 +64,7 @@ def children(element: Element, name: str | None = None) -> list[Element]:
 
 
 def child(element: Element, name: str) -> Element | None:
+    """The first child element of that local name, if any."""
     found = children(element, name)
     return found[0] if found else None
 
@@ -103,6 +104,7 @@ def our_identifier(name: str) -> str:
 
 
 def is_true(text: str | None, default: bool = False) -> bool:
+    """An xs:boolean attribute (``default`` when absent)."""
     return default if text is None else text.strip() in ("true", "1")
 
 

@@ -140,11 +140,17 @@ def _not_an_item(root: Element) -> str:
 
 
 def _convert(source: ItemSource, resolve: Resolve) -> tuple[dict[str, Any], list[str], dict[str, bytes]]:
-    data = kind_data(source)
+    """The item data in the order an author reads a bank file: kind, stem, figure, the kind's fields,
+    explanation and "I don't know yet" feedback."""
+    kind = kind_data(source)
     files, figure = _figure(source, resolve)
-    data["stem"] = _stem(source) or NO_STEM
-    if data["stem"] == NO_STEM:
+    stem = _stem(source)
+    if not stem:
         source.losses.append("no question text: a placeholder was written")
+    data: dict[str, Any] = {"kind": kind.pop("kind"), "stem": stem or NO_STEM}
+    if figure:
+        data["figure"] = figure
+    data.update(kind)
     explanation = source.take_feedback(*EXPLANATION_IDS)
     if explanation is None:
         source.losses.append("no explanation (general feedback): a placeholder was written")
@@ -152,8 +158,6 @@ def _convert(source: ItemSource, resolve: Resolve) -> tuple[dict[str, Any], list
     dont_know = source.take_feedback(DONT_KNOW.casefold())
     if dont_know:
         data["dont_know_feedback"] = dont_know
-    if figure:
-        data["figure"] = figure
     source.losses += [f"feedback “{identifier}”" for identifier in source.unused_feedback()]
     return data, source.losses, files
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from adaptest.bank.interop.qti_base import Element, children, local, to_markdown
 from adaptest.bank.interop.qti_read_numbers import CLOSE, tolerance_field, tolerance_of
-from adaptest.bank.interop.qti_read_rules import Refusal, Test, field_tests, whole_answers
+from adaptest.bank.interop.qti_read_rules import Refusal, Test, at, field_tests, whole_answers
 from adaptest.bank.schema import Tolerance, is_identifier
 
 if TYPE_CHECKING:
@@ -21,8 +21,11 @@ def grid_data(source: ItemSource) -> dict[str, Any]:
     """numeric_tuple or matrix fields for an item whose interactions are all text entries of numbers."""
     interactions = source.interactions
     if any(local(i) != ENTRY for i in interactions):
-        names = ", ".join(sorted({local(i) for i in interactions}))
-        raise Refusal(f"it has {len(interactions)} interactions ({names}); a bank item asks one thing")
+        names = ", ".join(f"{local(i)} ({at(i)})" for i in interactions)
+        raise Refusal(
+            f"it has {len(interactions)} interactions ({names}); a bank item asks one thing, or several "
+            "numbers scored as the share right"
+        )
     responses = []
     for interaction in interactions:
         response, declaration = source.response(interaction)

@@ -92,6 +92,7 @@ _FEEDBACK = ("qti-feedback-inline", "qti-feedback-block", "qti-modal-feedback")
 
 
 def feedback_markdown(element: Element) -> str | None:
+    """A feedback element's content (its qti-content-body, if it has one) as Markdown; None if empty."""
     content = child(element, "qti-content-body")
     return to_markdown(content if content is not None else element) or None
 

@@ -28,6 +28,7 @@ def tolerance_of(test: Test) -> Tolerance:
 
 
 def tolerance_field(tolerance: Tolerance) -> dict[str, float]:
+    """A tolerance as item data: only the bounds that are set (none: exact)."""
     return {k: v for k, v in (("absolute", tolerance.absolute), ("relative", tolerance.relative)) if v}
 
 
@@ -41,33 +42,47 @@ def number_data(source: ItemSource, tests: list[Test]) -> dict[str, Any]:
     if any(t.open_bounds for t in tests):
         source.losses.append("tolerances without their end points: here the end points count as right")
     _check_order(tests, top)
-    key_at = next(n for n, t in enumerate(tests) if t.score >= top * (1 - CLOSE))
-    key = tests[key_at]
+    key = next(t for t in tests if _full(t, top))
     tolerance = tolerance_of(key)
     if key.feedback_id and source.take_feedback(key.feedback_id, any_case=False):
         source.losses.append("the feedback on the right answer")
     data: dict[str, Any] = {"kind": "numeric", "answer": key.value}
     if tolerance_field(tolerance):
         data["tolerance"] = tolerance_field(tolerance)
-    alternatives, misconceptions = [], []
-    for n, test in enumerate(tests):
-        if n == key_at:
+    others = [(n, t) for n, t in enumerate(tests) if t is not key]
+    alternatives = [_alternative(source, t, tolerance) for _, t in others if _full(t, top)]
+    misconceptions = []
+    for n, test in others:
+        if _full(test, top):
             continue
         entry = _entry(source, test, tolerance)
-        if test.score >= top * (1 - CLOSE):
-            entry["explanation"] = entry.pop("feedback", None) or _missing(source, test, NO_KEY_EXPLANATION)
-            alternatives.append(entry)
-        elif test.score > 0 or "feedback" in entry or _shadows(test, tests[n + 1 :]):
-            if "feedback" not in entry:
-                entry["feedback"] = _missing(source, test, NO_ANSWER_FEEDBACK)
-            if test.score > 0:
-                entry["score"] = test.score / top
-            misconceptions.append(entry)
+        if test.score > 0 or "feedback" in entry or _shadows(test, tests[n + 1 :]):
+            misconceptions.append(_misconception(source, test, entry, top))
     if alternatives:
         data["alternative_keys"] = alternatives
     if misconceptions:
         data["misconceptions"] = misconceptions
     return data
+
+
+def _full(test: Test, top: float) -> bool:
+    return test.score >= top * (1 - CLOSE)
+
+
+def _alternative(source: ItemSource, test: Test, key_tolerance: Tolerance) -> dict[str, Any]:
+    entry = _entry(source, test, key_tolerance)
+    entry["explanation"] = entry.pop("feedback", None) or _missing(source, test, NO_KEY_EXPLANATION)
+    return entry
+
+
+def _misconception(source: ItemSource, test: Test, entry: dict[str, Any], top: float) -> dict[str, Any]:
+    """A known answer below full marks (one scoring 0 is kept for its feedback, or because it decides
+    answers a later test would otherwise score)."""
+    if "feedback" not in entry:
+        entry["feedback"] = _missing(source, test, NO_ANSWER_FEEDBACK)
+    if test.score > 0:
+        entry["score"] = test.score / top
+    return entry
 
 
 def _entry(source: ItemSource, test: Test, key_tolerance: Tolerance) -> dict[str, Any]:

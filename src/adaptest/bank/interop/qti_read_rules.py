@@ -36,6 +36,7 @@ class Refusal(Exception):  # noqa: N818 (a question refused, not a bug)
 
 
 def at(element: Element) -> str:
+    """ "line N": where an element is, for reasons given to authors."""
     return f"line {line_of(element)}"
 
 
@@ -60,6 +61,7 @@ class Mapping:
 
 
 def read_mapping(declaration: Element) -> Mapping:
+    """The ``qti-mapping`` of a response declaration (a :class:`Refusal` when absent or not numbers)."""
     table = child(declaration, "qti-mapping")
     if table is None:
         raise Refusal(f"it is scored by map_response, but {declaration.get('identifier')} has no qti-mapping")
@@ -355,6 +357,7 @@ def correct_values(root: Element, response: str) -> list[str]:
 
 
 def correct_number(root: Element, response: str) -> float | None:
+    """The one correct value of a response, as a number (None: not one number)."""
     values = correct_values(root, response)
     return parse_number(values[0]) if len(values) == 1 else None
 

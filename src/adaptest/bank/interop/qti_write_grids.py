@@ -28,6 +28,7 @@ Field = tuple[str, float, Tolerance]
 
 
 def tuple_parts(item: NumericTupleItem) -> ItemParts:
+    """One paragraph "label [entry]" per field; field feedback shown when that field is wrong."""
     fields = [(f"RESPONSE_{f.name}", f.answer, f.tolerance) for f in item.fields]
     body = []
     modals: list[tuple[str, str, str]] = []
@@ -53,6 +54,7 @@ def tuple_parts(item: NumericTupleItem) -> ItemParts:
 
 
 def matrix_parts(item: MatrixItem) -> ItemParts:
+    """A table: column labels in its head, a row label and the row's entries in each body row."""
     rows, columns = item.shape
     row_labels = item.row_labels or [f"Row {r + 1}" for r in range(rows)]
     column_labels = item.column_labels or [f"Column {c + 1}" for c in range(columns)]

@@ -355,6 +355,7 @@ def map_response_rule() -> Element:
 
 
 def set_outcome(identifier: str, value: Element) -> Element:
+    """``qti-set-outcome-value``: the outcome ``identifier`` := ``value``."""
     setter = etree.Element(q("qti-set-outcome-value"), {"identifier": identifier})
     setter.append(value)
     return setter
@@ -369,10 +370,12 @@ def add_to_feedback(identifier: str) -> Element:
 
 
 def variable(identifier: str) -> Element:
+    """``qti-variable``: the value of a response or outcome."""
     return etree.Element(q("qti-variable"), {"identifier": identifier})
 
 
 def base_value(base_type: str, text: str) -> Element:
+    """``qti-base-value``: a constant of a base type."""
     value = etree.Element(q("qti-base-value"), {"base-type": base_type})
     value.text = text
     return value
