@@ -9,13 +9,11 @@ expressed) lives here, once.
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import product
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -25,6 +23,7 @@ from pydantic import ValidationError
 
 from adaptest.bank.interop.markup import figure_svg, html_to_markdown
 from adaptest.bank.interop.model import Converted, Origin, Refused
+from adaptest.bank.interop.patterns import expand_pattern
 from adaptest.bank.kinds import (
     ITEM_KINDS,
     GradableItem,
@@ -50,9 +49,6 @@ FULL = 1 - 1e-9
 MAX_EXPANSIONS = 200
 """A regular expression with more answers than this is not written out as Moodle answers."""
 PLUGINFILE = "@@PLUGINFILE@@/"
-# re's own parser reads a pattern into its parts; typeshed does not describe these private modules.
-sre_parser: Any = importlib.import_module("re._parser")
-sre_constants: Any = importlib.import_module("re._constants")
 REFUSED_TYPES = {
     "match": "a matching question grades many-to-many drop-down pairs, which none of our kinds grades "
     "faithfully",
@@ -725,7 +721,7 @@ def _write_short_text(item: GradableItem, question: Question, losses: list[str])
     answers = [Answer(g.text, _exact(g.score), g.feedback or "") for g in item.graded]
     literals = list(item.accepted)
     for pattern in item.patterns:
-        expansion = expand_pattern(pattern, case_sensitive=item.case_sensitive)
+        expansion = expand_pattern(pattern, case_sensitive=item.case_sensitive, limit=MAX_EXPANSIONS)
         if expansion is None:
             raise CannotExport(
                 f"pattern {pattern!r} accepts answers Moodle cannot list one by one (unbounded "
@@ -792,97 +788,3 @@ _KIND_WRITERS: dict[str, Callable[[GradableItem, Question, list[str]], None]] = 
     "short_text": _write_short_text,
     "ordering": _write_ordering,
 }
-
-
-# -- a regular expression's finite language, as literal answers ----------------------------------------------
-class _Unbounded(ValueError):  # noqa: N818
-    """The pattern accepts too many answers to list."""
-
-
-def expand_pattern(pattern: str, *, case_sensitive: bool) -> list[str] | None:
-    """Every answer (compared as our short text compares them: whitespace collapsed and trimmed) that
-    ``pattern`` accepts, when that is a finite list of at most :data:`MAX_EXPANSIONS` ASCII strings;
-    else None.
-
-    Answers are normalised before matching, so whitespace in one is always a single space and ``\\s*``
-    can only be nothing or one space. Every string listed is checked against the pattern itself, which
-    makes ignoring anchors and lookarounds (they only remove strings) safe.
-    """
-    flags = re.NOFLAG if case_sensitive else re.IGNORECASE
-    try:
-        candidates = _sequence(list(sre_parser.parse(pattern, flags)))
-    except (_Unbounded, re.error, OverflowError, RecursionError):
-        return None
-    found = [
-        text
-        for text in sorted(candidates)
-        if text and text.isascii() and text == " ".join(text.split()) and re.fullmatch(pattern, text, flags)
-    ]
-    return found if len(found) <= MAX_EXPANSIONS else None
-
-
-def _concatenated(left: set[str], right: set[str]) -> set[str]:
-    if len(left) * len(right) > MAX_EXPANSIONS * 4:  # leaves room for strings the final check drops
-        raise _Unbounded("too many answers")
-    return {a + b for a, b in product(left, right)}
-
-
-def _sequence(items: list[tuple[Any, Any]]) -> set[str]:
-    strings = {""}
-    for op, argument in items:
-        strings = _concatenated(strings, _element(op, argument))
-    return strings
-
-
-def _element(op: Any, argument: Any) -> set[str]:
-    c = sre_constants
-    if op is c.LITERAL:
-        return {chr(argument)}
-    if op is c.IN:
-        return _character_class(argument)
-    if op is c.BRANCH:
-        return set().union(*(_sequence(list(alternative)) for alternative in argument[1]))
-    if op is c.SUBPATTERN:
-        _group, add_flags, del_flags, inner = argument
-        if add_flags or del_flags:
-            raise _Unbounded("flags inside the pattern")
-        return _sequence(list(inner))
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-        least, most, inner = argument
-        return _repeat(least, most, _sequence(list(inner)))
-    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-        return {""}  # only narrows what matches: the final check against the pattern drops the rest
-    raise _Unbounded(str(op))
-
-
-def _character_class(members: list[tuple[Any, Any]]) -> set[str]:
-    c = sre_constants
-    chars: set[str] = set()
-    for op, argument in members:
-        if op is c.LITERAL:
-            chars.add(chr(argument))
-        elif op is c.RANGE and argument[1] - argument[0] < 64:
-            chars.update(chr(code) for code in range(argument[0], argument[1] + 1))
-        elif op is c.CATEGORY and argument is c.CATEGORY_SPACE:
-            chars.add(" ")  # a normalised answer has no other whitespace
-        else:
-            raise _Unbounded(str(op))  # \d, \w, negated classes: Unicode makes them very large
-    return chars
-
-
-def _repeat(least: int, most: int, once: set[str]) -> set[str]:
-    if once == {""}:
-        return once
-    if most >= sre_constants.MAXREPEAT:
-        if once != {" "}:
-            raise _Unbounded("unbounded repetition")
-        most = max(least, 1)  # a run of whitespace is a single space once normalised
-    strings: set[str] = set()
-    power = {""}
-    for count in range(most + 1):
-        if count >= least:
-            strings |= power
-        if len(strings) > MAX_EXPANSIONS * 4:
-            raise _Unbounded("too many answers")
-        power = _concatenated(power, once)
-    return strings

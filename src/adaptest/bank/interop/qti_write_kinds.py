@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from adaptest.bank.interop.patterns import expand_pattern
 from adaptest.bank.interop.qti_base import (
     FEEDBACK,
     RESPONSE,
@@ -23,7 +24,7 @@ from adaptest.bank.interop.qti_base import (
     qti_identifier,
     write_number,
 )
-from adaptest.bank.interop.qti_patterns import expand, keyword_pattern
+from adaptest.bank.interop.qti_patterns import keyword_pattern
 from adaptest.bank.kinds import (
     GradableItem,
     NumericItem,
@@ -37,6 +38,8 @@ from adaptest.bank.schema import Tolerance
 
 MapEntry = tuple[str, float, bool | None]
 """A mapping entry: key, mapped value, and case sensitivity (None: not a string)."""
+MAX_KEYS = 2000
+"""A short text's pattern that accepts more answers than this is not listed as mapping keys."""
 
 
 class SkipItem(Exception):  # noqa: N818 (a refusal to export, not a bug)
@@ -268,7 +271,7 @@ def _text_entries(item: ShortTextItem) -> list[MapEntry]:
     for accepted in item.accepted:
         add(accepted, 1.0)
     for pattern in item.patterns:
-        texts = expand(pattern)
+        texts = expand_pattern(pattern, case_sensitive=item.case_sensitive, limit=MAX_KEYS)
         if texts is None:
             raise SkipItem(f"pattern {pattern!r} stands for too many answers to list as QTI mapping keys")
         for text in texts:
