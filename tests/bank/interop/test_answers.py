@@ -25,7 +25,7 @@ from adaptest.bank.interop.answers import (
 )
 from adaptest.bank.interop.model import Converted, Refused
 from adaptest.bank.interop.patterns import expand_pattern
-from adaptest.bank.kinds import GradableItem, MultipleChoiceItem, NumericItem, ShortTextItem, SingleChoiceItem
+from adaptest.bank.kinds import GradableItem
 from adaptest.bank.kinds.text import normalise
 
 
@@ -425,25 +425,3 @@ def _near(texts: list[str]) -> list[str]:
             ]
         near += [text.upper(), f" {text}  ", text.replace(" ", "  ")]
     return near
-
-
-def shipped_probes(target: GradableItem) -> list[Any]:
-    """Answers that reach every scoring branch of a choice, numeric or short text item (the round-trip
-    tests of both syntaxes use them)."""
-    if isinstance(target, SingleChoiceItem):
-        return [o.id for o in target.options]
-    if isinstance(target, MultipleChoiceItem):
-        ids = [o.id for o in target.options]
-        key = target.key_answer()
-        wrong = [i for i in ids if i not in key]
-        return [[i] for i in ids] + [key, ids, [], key[:-1] + wrong[:1], key + wrong[:1]]
-    if isinstance(target, NumericItem):
-        bound = target.tolerance.bound(target.answer)
-        values = [target.answer, *(k.value for k in target.alternative_keys)]
-        values += [m.value for m in target.misconceptions]
-        return [*values, target.answer + bound * 0.999, target.answer - bound * 1.001, target.answer * 10 + 7]
-    if isinstance(target, ShortTextItem):
-        words = [word for keyword in target.keywords for word in keyword.match]
-        graded = [g.text.replace("*", "") for g in target.graded]
-        return [*target.accepted, *graded, *words, "Drop  Out", "something else entirely"]
-    return [target.key_answer()]

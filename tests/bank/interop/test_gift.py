@@ -11,14 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adaptest.bank import DONT_KNOW, grade, load_bank, parse_item
+from adaptest.bank import grade, load_bank, parse_item
 from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxError, import_file
 from adaptest.bank.interop.gift import read, write
 from adaptest.bank.kinds import GradableItem
-from adaptest.bank.loader import Bank
-from adaptest.content import DEEP_LEARNING_BANK
-
-from .test_answers import shipped_probes
 
 GIFT_SYNTAX = "ab \\~=#{}:[]%*>-\n/"
 """Letters and every character GIFT gives a meaning to."""
@@ -349,57 +345,7 @@ class TestExport:
         assert "the fixed option order: GIFT cannot say “do not shuffle”" in export.losses["q-1"]
 
 
-@pytest.fixture(scope="module")
-def shipped() -> Bank:
-    return load_bank(DEEP_LEARNING_BANK)
-
-
-@pytest.fixture(scope="module")
-def back(shipped: Bank, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
-    """The shipped bank written as GIFT and read back: item id → what was read."""
-    export = write([ExportItem(i, _figure(shipped, i)) for _, i in sorted(shipped.items.items())])
-    path = tmp_path_factory.mktemp("gift") / "bank.gift"
-    path.write_bytes(export.content)
-    results = read(path)
-    assert all(isinstance(r, Converted) for r in results)
-    converted = {r.origin.name: r for r in results if isinstance(r, Converted)}
-    assert list(converted) == export.written
-    return converted
-
-
-class TestRoundTrip:
-    def test_every_shipped_choice_and_numeric_item_without_a_figure_is_written(
-        self, shipped: Bank, back: dict[str, Converted]
-    ) -> None:
-        kinds = {"single_choice", "multiple_choice", "numeric"}
-        expected = {i for i, item in shipped.items.items() if item.kind in kinds and not item.figure}
-        assert expected <= set(back)
-        assert sum(shipped.items[i].kind == "short_text" for i in back) == 10
-
-    def test_items_read_back_grade_every_probe_as_the_originals(
-        self, shipped: Bank, back: dict[str, Converted]
-    ) -> None:
-        differences = []
-        for item_id, result in back.items():
-            original = shipped.items[item_id]
-            again = as_item(result)
-            for probe in [DONT_KNOW, *shipped_probes(original)]:
-                want, got = grade(original, probe), grade(again, probe)
-                if (round(want.score, 9), want.correct) != (round(got.score, 9), got.correct):
-                    differences.append(f"{item_id}: {probe!r}")
-            if (again.stem, again.explanation) != (original.stem, original.explanation):
-                differences.append(f"{item_id}: texts")
-            if result.losses:
-                differences.append(f"{item_id}: lost {result.losses}")
-        assert not differences, differences[:10]
-
-
 def _read_one(path: Path) -> Converted:
     [result] = read(path)
     assert isinstance(result, Converted), result
     return result
-
-
-def _figure(bank: Bank, item: GradableItem) -> bytes | None:
-    path = bank.figure_path(item)
-    return path.read_bytes() if path else None

@@ -3,15 +3,42 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdownify import markdownify
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+_DOLLARS = {"math_inline": "$", "math_inline_double": "$$", "math_block": "$$"}
+
+
+def _tex_as_written(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """Math as its TeX between its dollars, escaped, with no wrapper: players that typeset TeX (MathJax)
+    show it, and the HTML reads back as the same Markdown (as plain Markdown, a ``_`` in TeX is <em>)."""
+    token = tokens[idx]
+    dollars = _DOLLARS[token.type]
+    text = html.escape(
+        f"{dollars}{token.content.strip() if token.type == 'math_block' else token.content}{dollars}"
+    )
+    return f"<p>{text}</p>\n" if token.type == "math_block" else text
+
+
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.use(dollarmath_plugin, allow_digits=False, double_inline=True)
+    for rule in _DOLLARS:
+        md.add_render_rule(rule, _tex_as_written)
+    return md
+
+
+_MARKDOWN = _renderer()
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 60
 RASTER_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif"}
@@ -38,8 +65,11 @@ def html_to_markdown(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _code_language(element: object) -> str:
-    classes = getattr(element, "get", lambda *_: None)("class") or []
+def _code_language(pre: Any) -> str:
+    """The language of a ``<pre><code class="language-python">`` block (markdown-it's and most editors'
+    way of saying it), for the fence."""
+    code = pre.find("code") or pre
+    classes = code.get("class") or []
     return next((c.removeprefix("language-") for c in classes if c.startswith("language-")), "")
 
 
