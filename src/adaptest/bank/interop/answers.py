@@ -22,7 +22,15 @@ from lxml import html as lxml_html
 from pydantic import ValidationError
 
 from adaptest.bank.interop.markup import figure_svg, html_to_markdown
-from adaptest.bank.interop.model import Converted, Origin, Refused
+from adaptest.bank.interop.model import (
+    NO_ANSWER_FEEDBACK,
+    NO_EXPLANATION,
+    NO_EXPLANATION_LOSS,
+    NO_OPTION_FEEDBACK,
+    Converted,
+    Origin,
+    Refused,
+)
 from adaptest.bank.interop.patterns import expand_pattern
 from adaptest.bank.kinds import (
     ITEM_KINDS,
@@ -37,9 +45,6 @@ from adaptest.bank.kinds.numbers import format_exact
 from adaptest.bank.kinds.text import normalise, wildcard_pattern
 from adaptest.bank.schema import Tolerance
 
-NO_EXPLANATION = "No explanation came with this imported question."
-NO_OPTION_FEEDBACK = "No feedback came with this option."
-NO_ANSWER_FEEDBACK = "No feedback came with this answer."
 SNAP_DENOMINATOR = 20
 """Fractions within :data:`SNAP_DISTANCE` of one with a denominator up to this are that fraction:
 Moodle writes a third as 33.33333 %, and three of them must add up to full marks."""
@@ -267,7 +272,7 @@ def _common_fields(question: Question, losses: list[str]) -> dict[str, Any]:
     explanation = question.general_feedback.strip()
     if not explanation:
         explanation = NO_EXPLANATION
-        losses.append("no explanation (general feedback): a placeholder was written")
+        losses.append(NO_EXPLANATION_LOSS)
     fields: dict[str, Any] = {"stem": question.text.strip(), "explanation": explanation}
     tags = list(dict.fromkeys(t.strip() for t in question.tags if t.strip()))
     if tags:

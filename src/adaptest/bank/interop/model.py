@@ -14,6 +14,14 @@ from typing import Any, Protocol
 
 from adaptest.bank.kinds import GradableItem
 
+NO_EXPLANATION = "No explanation came with this imported question."
+NO_OPTION_FEEDBACK = "No feedback came with this option."
+NO_ANSWER_FEEDBACK = "No feedback came with this answer."
+"""Placeholders for what the bank format requires and a source may lack (each write is also a loss)."""
+NO_EXPLANATION_LOSS = "no explanation (general feedback): a placeholder was written"
+NEGATIVE_FLOORED = "negative totals floor at 0 here"
+"""The loss when a source can score below 0 (our scores stay within [0, 1])."""
+
 
 @dataclass(frozen=True)
 class Origin:

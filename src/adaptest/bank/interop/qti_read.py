@@ -17,7 +17,14 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from adaptest.bank.interop.markup import figure_svg
-from adaptest.bank.interop.model import Converted, Origin, Refused, SourceSyntaxError
+from adaptest.bank.interop.model import (
+    NO_EXPLANATION,
+    NO_EXPLANATION_LOSS,
+    Converted,
+    Origin,
+    Refused,
+    SourceSyntaxError,
+)
 from adaptest.bank.interop.qti_base import (
     DONT_KNOW,
     QTI_NS,
@@ -36,7 +43,6 @@ from adaptest.bank.interop.qti_read_rules import Refusal, at
 
 MANIFEST = "imsmanifest.xml"
 MAX_FILE_BYTES = 50_000_000
-NO_EXPLANATION = "No explanation came with this imported question."
 NO_STEM = "No question text came with this imported question."
 FEEDBACK_ELEMENTS = {"qti-feedback-inline", "qti-feedback-block", "qti-modal-feedback"}
 EXPLANATION_IDS = {"solution", "explanation"}
@@ -153,7 +159,7 @@ def _convert(source: ItemSource, resolve: Resolve) -> tuple[dict[str, Any], list
     data.update(kind)
     explanation = source.take_feedback(*EXPLANATION_IDS)
     if explanation is None:
-        source.losses.append("no explanation (general feedback): a placeholder was written")
+        source.losses.append(NO_EXPLANATION_LOSS)
     data["explanation"] = explanation or NO_EXPLANATION
     dont_know = source.take_feedback(DONT_KNOW.casefold())
     if dont_know:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adaptest.bank.interop.model import NEGATIVE_FLOORED, NO_OPTION_FEEDBACK
 from adaptest.bank.interop.qti_base import (
     Element,
     child,
@@ -39,9 +40,7 @@ from adaptest.bank.interop.qti_read_rules import (
 )
 from adaptest.bank.kinds.text import normalise
 
-NO_FEEDBACK = "No feedback came with this option."
 CLOSE = 1e-9
-FLOOR = "negative totals floor at 0 here"
 _OPTION_ID = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -210,7 +209,7 @@ def _mapped(
             raise Refusal("a penalty exceeds the whole item while the positive values exceed the maximum")
         weights = [max(-1.0, w) for w in weights]
     if any(w < 0 for w in weights) and (mapping.lower is None or mapping.lower < 0):
-        source.losses.append(FLOOR)
+        source.losses.append(NEGATIVE_FLOORED)
     return [w > 0 for w in weights], _unbalanced([min(1.0, w) for w in weights])
 
 
@@ -223,7 +222,7 @@ def _single_weights(source: ItemSource, values: list[float]) -> tuple[list[bool]
     if sum(full) != 1:
         raise Refusal(f"{sum(full)} choices score full marks, but a single choice has one key")
     if any(w < 0 for w in weights):
-        source.losses.append(FLOOR)
+        source.losses.append(NEGATIVE_FLOORED)
     weights = [1.0 if f else max(-1.0, w) for w, f in zip(weights, full, strict=True)]
     return full, None if all(w <= 0 for w, f in zip(weights, full, strict=True) if not f) else weights
 
@@ -258,7 +257,7 @@ def _options(
             "id": ids[n],
             "text": _choice_text(source, choice, n + 1),
             "correct": correct[n],
-            "feedback": _choice_feedback(source, choice, n + 1) or NO_FEEDBACK,
+            "feedback": _choice_feedback(source, choice, n + 1) or NO_OPTION_FEEDBACK,
         }
         if weights is not None:
             option["weight"] = weights[n]
@@ -404,7 +403,7 @@ def _graded_text(source: ItemSource, mapping: Mapping, correct: list[str]) -> di
     if top <= 0:
         raise Refusal("no answer scores above 0")
     if min([default, *(s for _, s in scores)]) < 0:
-        source.losses.append(FLOOR)
+        source.losses.append(NEGATIVE_FLOORED)
     full = [k for k, s in scores if s >= top * (1 - CLOSE)]
     if not full:
         raise Refusal("only the default value scores full marks: no listed answer is right")

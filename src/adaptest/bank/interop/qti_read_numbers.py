@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from adaptest.bank.interop.model import NEGATIVE_FLOORED, NO_ANSWER_FEEDBACK
 from adaptest.bank.interop.qti_read_rules import Refusal, Test
 from adaptest.bank.schema import Tolerance
 
 if TYPE_CHECKING:
     from adaptest.bank.interop.qti_read_kinds import ItemSource
 
-FLOOR = "negative totals floor at 0 here"
-NO_ANSWER_FEEDBACK = "No feedback came with this answer."
 NO_KEY_EXPLANATION = "No explanation came with this answer."
 CLOSE = 1e-9
 
@@ -38,7 +37,7 @@ def number_data(source: ItemSource, tests: list[Test]) -> dict[str, Any]:
     if top <= 0:
         raise Refusal("no answer scores above 0")
     if any(t.score < 0 for t in tests):
-        source.losses.append(FLOOR)
+        source.losses.append(NEGATIVE_FLOORED)
     if any(t.open_bounds for t in tests):
         source.losses.append("tolerances without their end points: here the end points count as right")
     _check_order(tests, top)
