@@ -1,10 +1,13 @@
-"""Answers that reach every scoring branch of an item: what the round trips grade before and after."""
+"""Grading imported questions: answers that reach every scoring branch of an item (what the round trips
+grade before and after), and small helpers the format tests share."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
 
+from adaptest.bank import grade, parse_item
+from adaptest.bank.interop import Converted
 from adaptest.bank.kinds import (
     GradableItem,
     MatrixItem,
@@ -15,6 +18,15 @@ from adaptest.bank.kinds import (
     ShortTextItem,
     SingleChoiceItem,
 )
+
+
+def as_item(result: Converted) -> GradableItem:
+    """An imported question as an item (with the id, domain and skill an import would give it)."""
+    return parse_item({"id": "q", "domain": "d", "skills": ["s"], **result.data})
+
+
+def scores(target: GradableItem, answers: list[Any]) -> list[float]:
+    return [grade(target, a).score for a in answers]
 
 
 def probes(item: GradableItem) -> list[Any]:

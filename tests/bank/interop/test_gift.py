@@ -15,6 +15,7 @@ from adaptest.bank import grade, load_bank, parse_item
 from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxError, import_file
 from adaptest.bank.interop.gift import read, write
 from adaptest.bank.kinds import GradableItem
+from tests.bank.interop.probes import as_item, scores
 
 GIFT_SYNTAX = "ab \\~=#{}:[]%*>-\n/"
 """Letters and every character GIFT gives a meaning to."""
@@ -30,14 +31,6 @@ def only(tmp_path: Path, text: str) -> Converted:
     [result] = gift(tmp_path, text)
     assert isinstance(result, Converted), result
     return result
-
-
-def as_item(result: Converted) -> GradableItem:
-    return parse_item({"id": "q", "domain": "d", "skills": ["s"], **result.data})
-
-
-def scores(target: GradableItem, answers: list[Any]) -> list[float]:
-    return [grade(target, a).score for a in answers]
 
 
 def syntax_error(tmp_path: Path, text: str) -> SourceSyntaxError:

@@ -21,6 +21,7 @@ from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxEr
 from adaptest.bank.interop.moodle import read, write
 from adaptest.bank.kinds import GradableItem
 from adaptest.bank.loader import Bank
+from tests.bank.interop.probes import as_item, scores
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
 
@@ -51,14 +52,6 @@ def only(tmp_path: Path, questions: str) -> Converted:
     [result] = read(quiz(tmp_path, questions))
     assert isinstance(result, Converted), result
     return result
-
-
-def as_item(result: Converted) -> GradableItem:
-    return parse_item({"id": "q", "domain": "d", "skills": ["s"], **result.data})
-
-
-def scores(target: GradableItem, answers: list[Any]) -> list[float]:
-    return [grade(target, a).score for a in answers]
 
 
 class TestMultichoice:

@@ -361,14 +361,19 @@ def _read_truefalse(question: Question, answers: _Text, text_format: str) -> Non
     ]
 
 
-def _read_shortanswer(question: Question, answers: _Text, text_format: str) -> None:
-    """``{=answer =%50%partly#feedback}``: without a weight an answer earns full marks."""
+def _equals_pieces(answers: _Text, empty: str) -> list[_Text]:
+    """The answers of ``=a =b`` (text before the first ``=`` is not one), or a syntax error ``empty``."""
     pieces = [p.strip() for p in answers.split("=")]
     if pieces and not pieces[0].chars:
         pieces = pieces[1:]
     if not pieces:
-        raise _error(answers, 0, "a short-answer question needs at least one answer")
-    for piece in pieces:
+        raise _error(answers, 0, empty)
+    return pieces
+
+
+def _read_shortanswer(question: Question, answers: _Text, text_format: str) -> None:
+    """``{=answer =%50%partly#feedback}``: without a weight an answer earns full marks."""
+    for piece in _equals_pieces(answers, "a short-answer question needs at least one answer"):
         fraction, rest = _weight(piece, 1.0)
         text, feedback = _with_feedback(rest, text_format, plain=True)
         question.answers.append(Answer(text, fraction, feedback))
@@ -380,12 +385,7 @@ def _read_numerical(question: Question, answers: _Text, text_format: str) -> Non
     other = answers.find("~")
     wrong_feedback = answers[other:] if other >= 0 else None
     answers = answers[:other] if other >= 0 else answers
-    pieces = [p.strip() for p in answers.split("=")]
-    if pieces and not pieces[0].chars:
-        pieces = pieces[1:]
-    if not pieces:
-        raise _error(answers, 0, "a numerical question needs at least one number")
-    for piece in pieces:
+    for piece in _equals_pieces(answers, "a numerical question needs at least one number"):
         fraction, rest = _weight(piece, 1.0)
         value_text, feedback = _with_feedback(rest, text_format, plain=True)
         value, tolerance = _number_and_tolerance(value_text, rest)
