@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from adaptest.bank import load_bank
+from adaptest.bank import BankInvalid, load_bank
 from adaptest.bank.interop import CannotImport, Converted, Origin, Refused, SourceSyntaxError, import_file
+from adaptest.bank.problems import Problem
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
 
@@ -116,15 +117,31 @@ def test_a_syntax_error_writes_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_bank_that_would_not_load_gets_every_moved_file_taken_back(tmp_path: Path) -> None:
-    import_file(reading(question("First")), tmp_path / "x", tmp_path / "bank")
-    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
-    # an enemy set named by one item only is a warning, but a duplicate option text inside a file the
-    # kinds accept cannot happen; a figure file that is not where the data says makes the bank invalid:
-    missing = Converted(
-        Origin("Lost figure", 1),
+def test_a_question_the_bank_refuses_is_reported_and_the_rest_imported(tmp_path: Path) -> None:
+    relu = "Which activation outputs zero for every negative input and passes positive inputs unchanged?"
+    import_file(reading(question("First", stem=relu)), tmp_path / "x", tmp_path / "bank")
+    lost = Converted(
+        Origin("Lost figure", 9),
         {**question("Lost").data, "figure": {"path": "figures/gone.svg", "alt": "x"}},
     )
-    with pytest.raises(CannotImport, match="none were kept"):
-        import_file(reading(question("Second"), missing), tmp_path / "x", tmp_path / "bank")
-    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    report = import_file(
+        reading(question("Second"), lost, question("First", 12, stem=relu)), tmp_path / "x", tmp_path / "bank"
+    )
+    assert [q.item_id for q in report.imported] == ["second"]
+    assert [(r.origin.line, r.reason) for r in report.refused] == [
+        (9, "figure.path: file figures/gone.svg not found"),
+        (12, f"stem: near-duplicate of first ({tmp_path}/bank/items/imported/first.yaml), similarity 1.00"),
+    ]
+    assert sorted(load_bank(tmp_path / "bank").items) == ["first", "second"]
+
+
+def test_problems_the_new_items_do_not_explain_take_every_file_and_folder_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_after_moving(root: Path) -> None:
+        raise BankInvalid([Problem("bank.yaml", 1, "bank", "something else broke")])
+
+    monkeypatch.setattr("adaptest.bank.interop.importer.load_bank", broken_after_moving)
+    with pytest.raises(CannotImport, match="none were kept: bank.yaml:1: bank: something else broke"):
+        import_file(reading(question("Q")), tmp_path / "x", tmp_path / "new" / "bank")
+    assert list(tmp_path.iterdir()) == []

@@ -84,7 +84,7 @@ def import_file(
             continue
         taken.add(item_id)
         staged.append((item_id, data, result))
-    _write(into, staged, report, created=created, domain=domain, skill=skill)
+    _write(into, staged, report, created=created)
     return report
 
 
@@ -137,31 +137,69 @@ def _problem(data: dict[str, Any]) -> str | None:
 
 
 def _write(
-    into: Path,
-    staged: list[tuple[str, dict[str, Any], Converted]],
-    report: ImportReport,
-    *,
-    created: bool,
-    domain: str,
-    skill: str,
+    into: Path, staged: list[tuple[str, dict[str, Any], Converted]], report: ImportReport, *, created: bool
 ) -> None:
-    into.parent.mkdir(parents=True, exist_ok=True)
+    """Write and move the staged items into the bank. Items the loaded bank finds a problem with (say, a
+    near-duplicate of an item already there) are refused with that problem, and the rest written again;
+    problems the new items do not account for stop the import with nothing kept."""
+    while staged:
+        try:
+            paths = _stage_and_move(into, staged, created=created)
+        except BankInvalid as invalid:
+            staged = _without_blamed(staged, invalid, report)
+            continue
+        report.imported += [
+            ImportedQuestion(converted.origin, item_id, paths[item_id], converted.losses)
+            for item_id, _, converted in staged
+        ]
+        return
+
+
+def _without_blamed(
+    staged: list[tuple[str, dict[str, Any], Converted]], invalid: BankInvalid, report: ImportReport
+) -> list[tuple[str, dict[str, Any], Converted]]:
+    new_ids = {item_id for item_id, _, _ in staged}
+    if any(problem.item_id not in new_ids for problem in invalid.problems):
+        first = "; ".join(str(p) for p in invalid.problems[:3])
+        raise CannotImport(f"the bank would not load with these items, so none were kept: {first}")
+    blamed = {problem.item_id: problem.message for problem in reversed(invalid.problems)}
+    report.refused += [
+        Refused(converted.origin, blamed[item_id]) for item_id, _, converted in staged if item_id in blamed
+    ]
+    return [entry for entry in staged if entry[0] not in blamed]
+
+
+def _stage_and_move(
+    into: Path, staged: list[tuple[str, dict[str, Any], Converted]], *, created: bool
+) -> dict[str, Path]:
+    """Write every file in a temporary folder beside the bank, move them in and load the bank; on any
+    failure take every moved file back out and raise. Returns item id → its file."""
+    made = _make_folders(into.parent)
+    try:
+        return _stage_then_move(into, staged, created=created)
+    except BaseException:
+        for folder in reversed(made):
+            folder.rmdir()
+        raise
+
+
+def _stage_then_move(
+    into: Path, staged: list[tuple[str, dict[str, Any], Converted]], *, created: bool
+) -> dict[str, Path]:
     with tempfile.TemporaryDirectory(prefix=".import-", dir=into.parent) as temporary:
         stage = Path(temporary)
         written: list[Path] = []  # relative to the bank folder
-        if created and staged:
+        if created:
             _dump(stage / "bank.yaml", _new_bank_meta(into))
             written.append(Path("bank.yaml"))
+        paths: dict[str, Path] = {}
         for item_id, data, converted in staged:
             relative = Path("items") / IMPORT_FOLDER / f"{item_id}.yaml"
-            data = _with_figure_paths(data, converted, item_id, stage, written)
-            _dump(stage / relative, data)
+            _dump(stage / relative, _with_figure_paths(data, converted, item_id, stage, written))
             written.append(relative)
-            report.imported.append(
-                ImportedQuestion(converted.origin, item_id, into / relative, converted.losses)
-            )
-        if staged:
-            _move_into_place(stage, into, written)
+            paths[item_id] = into / relative
+        _move_into_place(stage, into, written)
+        return paths
 
 
 def _with_figure_paths(
@@ -182,25 +220,32 @@ def _with_figure_paths(
 
 
 def _move_into_place(stage: Path, into: Path, written: list[Path]) -> None:
+    """Move the staged files into the bank and load it; on failure, take back every file moved and every
+    folder made, and raise."""
     moved: list[Path] = []
+    made: list[Path] = []
     try:
         for relative in written:
             target = into / relative
             if target.exists():
                 raise CannotImport(f"{target} appeared during the import: nothing was imported")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            made += _make_folders(target.parent)
             shutil.move(stage / relative, target)
             moved.append(target)
         load_bank(into)
-    except (BankInvalid, CannotImport, OSError) as error:
+    except (BankInvalid, CannotImport, OSError):
         for target in moved:
             target.unlink(missing_ok=True)
-        if isinstance(error, BankInvalid):
-            first = "; ".join(str(p) for p in error.problems[:3])
-            raise CannotImport(
-                f"the bank would not load with these items, so none were kept: {first}"
-            ) from None
+        for folder in reversed(made):
+            folder.rmdir()
         raise
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones made, outermost first."""
+    missing = [f for f in (folder, *folder.parents) if not f.exists()][::-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
 
 
 def _new_bank_meta(into: Path) -> dict[str, Any]:
