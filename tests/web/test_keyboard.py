@@ -149,3 +149,34 @@ def test_a_learner_signs_up_and_completes_the_adaptive_assessment_with_the_keybo
     said = [statuses.nth(i).inner_text() for i in range(statuses.count())]
     assert said.count("? I don't know yet") == dont_know == 5
     assert said.count("✓ Correct") == 15
+
+
+def test_enter_in_a_practice_ordering_position_submits_the_answer(
+    tab, live_server, ada, shipped_bank
+) -> None:  # type: ignore[no-untyped-def]
+    """The practice page's answer button is "submit", not "next": Enter in a position selector must still
+    send the answer (ordering.js), as it does on the question pages."""
+    from django.utils import timezone
+
+    from adaptest.web.itembank.models import Bank
+    from adaptest.web.practice.models import PracticeQuestion
+    from adaptest.web.practice.services import practice_question_next, practice_start
+
+    bank = Bank.objects.get(bank_id=shipped_bank.meta.id)
+    session = practice_start(user=ada, bank=bank, item_id="cnn-fine-tuning-steps", now=timezone.now())
+    question = practice_question_next(session=session, now=timezone.now())
+    tab.goto(live_server.url + "/accounts/login/")
+    tab.fill("#id_username", "ada")
+    tab.fill("#id_password", PASSWORD)
+    _press_and_load(tab, "Enter")
+    tab.goto(f"{live_server.url}/practice/questions/{question.pk}/")
+    item = question.item_version.parsed
+    position_of = {block_id: p for p, block_id in enumerate(item.key_answer(), start=1)}
+    shown = item.presentation(question.display_seed)["blocks"]
+    for i, block in enumerate(shown, start=1):
+        _tab_to(tab, css=f"#position-b{i}", limit=1 if i > 1 else 40)
+        for _ in range(position_of.get(block["id"], 0)):
+            tab.keyboard.press("ArrowDown")
+    _press_and_load(tab, "Enter")
+    assert "✓ Correct" in tab.content()
+    assert PracticeQuestion.objects.get(pk=question.pk).response.correct

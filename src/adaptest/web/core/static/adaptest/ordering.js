@@ -11,7 +11,8 @@
     select.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       var form = select.form;
-      var save = form && form.querySelector('button[name="action"][value="next"]');
+      // the answer's own button: "next" on the question and preview pages, "submit" in practice
+      var save = form && form.querySelector('button[name="action"][value="next"], button[name="action"][value="submit"]');
       if (!save || !form.requestSubmit || isOpen(select)) return;
       event.preventDefault();
       form.requestSubmit(save);
