@@ -740,7 +740,13 @@ def test_every_kind_qti_expresses_is_written_in_the_structure_the_schema_checks(
     export = write([ExportItem(i) for i in EXPORT_ITEMS])
     assert export.written == [i.id for i in EXPORT_ITEMS] and not export.skipped
     assert package_problems(export.content) == []
-    assert export.losses == {"x-short-text": ["feedback on graded answers"]}
+    assert export.losses == {
+        "x-short-text": [
+            "feedback on graded answers",
+            "QTI compares a text answer as typed: doubled spaces inside an answer, collapsed here, make it "
+            "wrong there",
+        ]
+    }
 
 
 def test_the_written_items_score_every_answer_in_a_qti_engine_as_we_do_and_read_back_the_same(

@@ -219,6 +219,10 @@ def _short_text(item: ShortTextItem, losses: list[str]) -> ItemParts:
     etree.SubElement(paragraph, q("qti-text-entry-interaction"), {"response-identifier": RESPONSE})
     if any(g.feedback for g in item.graded):
         losses.append("feedback on graded answers")
+    losses.append(
+        "QTI compares a text answer as typed: doubled spaces inside an answer, collapsed here, make it "
+        "wrong there"
+    )
     rules, modals = _keyword_rules(item)
     return ItemParts(
         responses=[declaration],
