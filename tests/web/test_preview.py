@@ -126,6 +126,20 @@ def test_the_index_lists_each_bank_with_its_title_counts_and_items(staff: Client
     assert f'href="{item_url(some_shipped, SHIPPED)}"' in html
 
 
+def test_the_list_gives_a_stems_first_line_as_plain_text() -> None:
+    from adaptest.web.preview.folders import Entry
+
+    entry = Entry(
+        "q",
+        "single_choice",
+        "d",
+        "\nWhat does `model.eval()` do to a **dropout** layer & why?\n\nMore.",
+        False,
+        "secure",
+    )
+    assert entry.first_line == "What does model.eval() do to a dropout layer & why?"
+
+
 def test_the_list_filters_by_id_or_text_and_by_kind(staff: Client) -> None:
     def listed(**query: str) -> set[str]:
         response = staff.get(reverse("preview_index"), query)

@@ -12,15 +12,18 @@ reads for itself (DESIGN §8): nothing in it needs sharing.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.html import strip_tags
 
 from adaptest.bank import Bank, BankInvalid, GradableItem, load_bank
 from adaptest.bank.generators import VALIDATION_SEEDS
+from adaptest.web.core.markdown import render_markdown
 
 SKIPPED_DIRS = {"__pycache__", ".git"}
 """Folders whose changes say nothing about the bank (importing a generator module writes bytecode)."""
@@ -39,7 +42,9 @@ class Entry:
 
     @property
     def first_line(self) -> str:
-        return next((line.strip() for line in self.stem.splitlines() if line.strip()), "")
+        """The stem's first non-blank line as plain text (``**dropout**`` reads "dropout" in the list)."""
+        line = next((line.strip() for line in self.stem.splitlines() if line.strip()), "")
+        return html.unescape(strip_tags(render_markdown(line))).strip()
 
 
 @dataclass(frozen=True)
