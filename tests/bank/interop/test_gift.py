@@ -249,6 +249,7 @@ class TestExport:
         ]
         content = write([ExportItem(self.item("single_choice", options=options))]).content.decode()
         assert content == (
+            "$CATEGORY: $course$/top/d\n\n"  # the item's domain, as a Moodle category
             "::q-1::[markdown]Is \\{x\\} \\= 1\\: yes?{\n"
             "\t=[markdown][1, 2]#Line one\\nline two\n"
             "\t~\\~b#b\n"
@@ -290,7 +291,7 @@ class TestExport:
         again = as_item(_read_one(path))
         assert again.model_dump(exclude={"id", "domain", "skills"}) == original.model_dump(
             exclude={"id", "domain", "skills"}
-        )
+        ) | {"tags": ["category: d"]}
 
     @settings(max_examples=150, deadline=None)
     @given(

@@ -354,6 +354,27 @@ class TestExport:
         base = {"id": "q-1", "domain": "d", "skills": ["s"], "stem": "Q?", "explanation": "Why."}
         return parse_item({**base, "kind": kind, **fields})
 
+    def test_each_domain_is_a_category_and_comes_back_as_a_tag(self, tmp_path: Path) -> None:
+        items = [
+            self.item("numeric", id="a-1", domain="cnn", answer=1),
+            self.item("numeric", id="a-2", domain="cnn", answer=2),
+            self.item("numeric", id="b-1", domain="sequence_models", answer=3),
+        ]
+        content = write([ExportItem(i) for i in items]).content
+        root = etree.fromstring(content)
+        assert [q.findtext("category/text") for q in root.iterfind("question[@type='category']")] == [
+            "$course$/top/cnn",
+            "$course$/top/sequence_models",
+        ]
+        path = tmp_path / "out.xml"
+        path.write_bytes(content)
+        tags = {r.origin.name: r.data["tags"] for r in read(path) if isinstance(r, Converted)}
+        assert tags == {
+            "a-1": ["category: cnn"],
+            "a-2": ["category: cnn"],
+            "b-1": ["category: sequence_models"],
+        }
+
     def test_texts_are_written_as_markdown_with_the_figure_embedded(self) -> None:
         options = [
             {"text": "A", "correct": True, "feedback": "a"},
@@ -387,7 +408,7 @@ class TestExport:
         assert isinstance(result, Converted)
         assert as_item(result).model_dump(exclude={"id", "domain", "skills"}) == original.model_dump(
             exclude={"id", "domain", "skills"}
-        )
+        ) | {"tags": ["category: d"]}
 
     def test_skipped_items_say_why_and_losses_are_listed(self) -> None:
         items = [

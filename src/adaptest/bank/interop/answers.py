@@ -155,6 +155,12 @@ def number_text(value: float) -> str:
     return format_exact(value)
 
 
+def category_path(domain: str) -> str:
+    """The Moodle category an exported item goes in: its domain, under the course's top category (so a
+    Moodle question bank keeps the bank's domains apart)."""
+    return f"$course$/top/{domain}"
+
+
 def category_tag(path: str) -> str | None:
     """A Moodle category path as a tag: ``$course$/top/A/B`` → ``category: A/B`` (None for the top)."""
     parts = [p.strip() for p in path.strip().split("/") if p.strip()]

@@ -18,6 +18,7 @@ from adaptest.bank.interop.answers import (
     Answer,
     CannotExport,
     Question,
+    category_path,
     category_tag,
     from_bank,
     number_text,
@@ -428,6 +429,7 @@ def write(items: list[ExportItem]) -> Export:
     """A GIFT file of every item Moodle grades exactly as we do; the others skipped with the reason."""
     blocks: list[str] = []
     export = Export(b"")
+    domain = None
     for entry in items:
         item_id = entry.item.id
         try:
@@ -436,6 +438,9 @@ def write(items: list[ExportItem]) -> Export:
         except CannotExport as reason:
             export.skipped.append(Skipped(item_id, str(reason)))
             continue
+        if entry.item.domain != domain:
+            domain = entry.item.domain
+            blocks.append(f"$CATEGORY: {category_path(domain)}")
         blocks.append(_block(question))
         export.written.append(item_id)
         if losses:

@@ -15,6 +15,7 @@ from adaptest.bank.interop.answers import (
     CannotExport,
     Image,
     Question,
+    category_path,
     category_tag,
     from_bank,
     is_embedded,
@@ -270,23 +271,33 @@ def write(items: list[ExportItem]) -> Export:
     """A Moodle XML quiz of every item Moodle grades exactly as we do; the others skipped with why."""
     root = etree.Element("quiz")
     export = Export(b"")
+    domain = None
     for entry in items:
         item_id = entry.item.id
         try:
             question, losses = from_bank(entry.item, entry.figure)
+            element = _question_element(question)
         except CannotExport as reason:
             export.skipped.append(Skipped(item_id, str(reason)))
             continue
-        try:
-            root.append(_question_element(question))
         except ValueError:  # lxml refuses the control characters XML cannot hold
             export.skipped.append(Skipped(item_id, "a text holds control characters XML cannot carry"))
             continue
+        if entry.item.domain != domain:
+            domain = entry.item.domain
+            root.append(_category_element(category_path(domain)))
+        root.append(element)
         export.written.append(item_id)
         if losses:
             export.losses[item_id] = losses
     export.content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return export
+
+
+def _category_element(path: str) -> Element:
+    element = etree.Element("question", type="category")
+    _text(element, "category", path)
+    return element
 
 
 def _question_element(question: Question) -> Element:
