@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 from lxml import etree
@@ -28,8 +28,11 @@ from adaptest.bank.interop.model import (
     NO_EXPLANATION_LOSS,
     NO_OPTION_FEEDBACK,
     Converted,
+    Export,
+    ExportItem,
     Origin,
     Refused,
+    Skipped,
 )
 from adaptest.bank.interop.patterns import expand_pattern
 from adaptest.bank.kinds import (
@@ -630,6 +633,37 @@ _KIND_READERS: dict[str, Callable[[Question, list[str]], dict[str, Any]]] = {
 
 
 # -- export: a bank item as a Moodle question ----------------------------------------------------------------
+Part = TypeVar("Part")
+
+
+def export_questions(
+    items: list[ExportItem],
+    render: Callable[[Question], tuple[Part, list[str]]],
+    category: Callable[[str], Part],
+) -> tuple[list[Part], Export]:
+    """What Moodle XML and GIFT writing share: each item as a Moodle question rendered by the syntax
+    (``render`` gives its part of the file and the syntax's own losses, or raises CannotExport), a
+    category part before each domain's questions, and the written / skipped / lost record."""
+    parts: list[Part] = []
+    export = Export(b"")
+    domain = None
+    for entry in items:
+        try:
+            question, losses = from_bank(entry.item, entry.figure)
+            part, more = render(question)
+        except CannotExport as reason:
+            export.skipped.append(Skipped(entry.item.id, str(reason)))
+            continue
+        if entry.item.domain != domain:
+            domain = entry.item.domain
+            parts.append(category(category_path(domain)))
+        parts.append(part)
+        export.written.append(entry.item.id)
+        if losses + more:
+            export.losses[entry.item.id] = losses + more
+    return parts, export
+
+
 def from_bank(item: GradableItem, figure: bytes | None) -> tuple[Question, list[str]]:
     """The Moodle question for an item and what it loses (never scoring); raise :class:`CannotExport`
     with the reason when Moodle would grade any answer differently."""

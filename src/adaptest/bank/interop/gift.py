@@ -18,15 +18,14 @@ from adaptest.bank.interop.answers import (
     Answer,
     CannotExport,
     Question,
-    category_path,
     category_tag,
-    from_bank,
+    export_questions,
     number_text,
     percent,
     read_text,
     to_bank,
 )
-from adaptest.bank.interop.model import Converted, Export, ExportItem, Refused, Skipped, SourceSyntaxError
+from adaptest.bank.interop.model import Converted, Export, ExportItem, Refused, SourceSyntaxError
 
 Place = tuple[int, int]
 """(line, column), both from 1."""
@@ -427,26 +426,14 @@ _TYPE_READERS = {
 # -- writing ----------------------------------------------------------------------------------------------
 def write(items: list[ExportItem]) -> Export:
     """A GIFT file of every item Moodle grades exactly as we do; the others skipped with the reason."""
-    blocks: list[str] = []
-    export = Export(b"")
-    domain = None
-    for entry in items:
-        item_id = entry.item.id
-        try:
-            question, losses = from_bank(entry.item, entry.figure)
-            losses += _gift_limits(question)
-        except CannotExport as reason:
-            export.skipped.append(Skipped(item_id, str(reason)))
-            continue
-        if entry.item.domain != domain:
-            domain = entry.item.domain
-            blocks.append(f"$CATEGORY: {category_path(domain)}")
-        blocks.append(_block(question))
-        export.written.append(item_id)
-        if losses:
-            export.losses[item_id] = losses
+    blocks, export = export_questions(items, _rendered, lambda path: f"$CATEGORY: {path}")
     export.content = ("\n\n".join(blocks) + "\n").encode() if blocks else b""
     return export
+
+
+def _rendered(question: Question) -> tuple[str, list[str]]:
+    losses = _gift_limits(question)
+    return _block(question), losses
 
 
 def _gift_limits(question: Question) -> list[str]:

@@ -15,9 +15,8 @@ from adaptest.bank.interop.answers import (
     CannotExport,
     Image,
     Question,
-    category_path,
     category_tag,
-    from_bank,
+    export_questions,
     is_embedded,
     number_text,
     percent,
@@ -32,7 +31,6 @@ from adaptest.bank.interop.model import (
     ExportItem,
     Origin,
     Refused,
-    Skipped,
     SourceSyntaxError,
 )
 
@@ -269,29 +267,18 @@ def _ordering_settings(element: Element, question: Question) -> None:
 # -- writing ----------------------------------------------------------------------------------------------
 def write(items: list[ExportItem]) -> Export:
     """A Moodle XML quiz of every item Moodle grades exactly as we do; the others skipped with why."""
+    parts, export = export_questions(items, _rendered, _category_element)
     root = etree.Element("quiz")
-    export = Export(b"")
-    domain = None
-    for entry in items:
-        item_id = entry.item.id
-        try:
-            question, losses = from_bank(entry.item, entry.figure)
-            element = _question_element(question)
-        except CannotExport as reason:
-            export.skipped.append(Skipped(item_id, str(reason)))
-            continue
-        except ValueError:  # lxml refuses the control characters XML cannot hold
-            export.skipped.append(Skipped(item_id, "a text holds control characters XML cannot carry"))
-            continue
-        if entry.item.domain != domain:
-            domain = entry.item.domain
-            root.append(_category_element(category_path(domain)))
-        root.append(element)
-        export.written.append(item_id)
-        if losses:
-            export.losses[item_id] = losses
+    root.extend(parts)
     export.content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return export
+
+
+def _rendered(question: Question) -> tuple[Element, list[str]]:
+    try:
+        return _question_element(question), []
+    except ValueError:  # lxml refuses the control characters XML cannot hold
+        raise CannotExport("a text holds control characters XML cannot carry") from None
 
 
 def _category_element(path: str) -> Element:
