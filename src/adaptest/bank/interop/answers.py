@@ -19,7 +19,6 @@ from urllib.parse import quote, unquote
 
 from lxml import etree
 from lxml import html as lxml_html
-from pydantic import ValidationError
 
 from adaptest.bank.interop.markup import figure_svg, html_to_markdown
 from adaptest.bank.interop.model import (
@@ -33,10 +32,10 @@ from adaptest.bank.interop.model import (
     Origin,
     Refused,
     Skipped,
+    kind_problem,
 )
 from adaptest.bank.interop.patterns import expand_pattern
 from adaptest.bank.kinds import (
-    ITEM_KINDS,
     GradableItem,
     MultipleChoiceItem,
     NumericItem,
@@ -258,21 +257,6 @@ def to_bank(question: Question) -> Converted | Refused:
     if problem:
         return Refused(origin, problem)
     return Converted(origin, data, tuple(losses), files)
-
-
-def kind_problem(data: dict[str, Any]) -> str | None:
-    """Why the item kind rejects this data (None when it is a valid item)."""
-    full = {"id": "imported", "domain": "imported", "skills": ["imported"], **data}
-    try:
-        item = ITEM_KINDS[full["kind"]].model_validate(full)
-    except ValidationError as error:
-        first = error.errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    problems = item.problems()
-    if problems:
-        where, message = problems[0]
-        return f"{'.'.join(str(p) for p in where)}: {message}"
-    return None
 
 
 def _common_fields(question: Question, losses: list[str]) -> dict[str, Any]:

@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from adaptest.bank.interop.markup import slug
-from adaptest.bank.interop.model import Converted, Origin, Reader, Refused
-from adaptest.bank.kinds import ITEM_KINDS
+from adaptest.bank.interop.model import Converted, Origin, Reader, Refused, kind_problem
 from adaptest.bank.loader import load_bank
 from adaptest.bank.problems import BankInvalid
 
@@ -78,7 +76,7 @@ def import_file(
             continue
         item_id = _fresh_id(result.origin.name, taken)
         data = {"id": item_id, "domain": domain, "skills": [skill], **result.data}
-        problem = _problem(data)
+        problem = kind_problem(data)
         if problem:
             report.refused.append(Refused(result.origin, problem))
             continue
@@ -119,21 +117,6 @@ def _fresh_id(name: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
-
-
-def _problem(data: dict[str, Any]) -> str | None:
-    """Why the kind refuses this data (None: it is a valid item)."""
-    try:
-        item = ITEM_KINDS[data["kind"]].model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        return f"{where}: {first['msg']}"
-    problems = item.problems()
-    if problems:
-        loc, message = problems[0]
-        return f"{'.'.join(str(part) for part in loc)}: {message}"
-    return None
 
 
 def _write(

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from adaptest.bank.kinds import GradableItem
+from lxml import etree
+from pydantic import ValidationError
+
+from adaptest.bank.kinds import ITEM_KINDS, GradableItem
 
 NO_EXPLANATION = "No explanation came with this imported question."
 NO_OPTION_FEEDBACK = "No feedback came with this option."
@@ -21,6 +24,22 @@ NO_ANSWER_FEEDBACK = "No feedback came with this answer."
 NO_EXPLANATION_LOSS = "no explanation (general feedback): a placeholder was written"
 NEGATIVE_FLOORED = "negative totals floor at 0 here"
 """The loss when a source can score below 0 (our scores stay within [0, 1])."""
+
+
+def kind_problem(data: dict[str, Any]) -> str | None:
+    """Why the item kind rejects this item data, the first problem as ``field: message`` (None when it is
+    a valid item); data without an id, domain or skills yet is checked with placeholders for them."""
+    full = {"id": "imported", "domain": "imported", "skills": ["imported"], **data}
+    try:
+        item = ITEM_KINDS[full["kind"]].model_validate(full)
+    except ValidationError as error:
+        first = error.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    problems = item.problems()
+    if problems:
+        where, message = problems[0]
+        return f"{'.'.join(str(p) for p in where)}: {message}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,27 @@ class SourceSyntaxError(ValueError):
         self.line = line
         self.column = column
         self.message = message
+
+
+def parse_xml(data: bytes, where: str = "", *, remove_comments: bool = False) -> etree._Element:
+    """Parse a source's XML without ever reading an external entity or the network (no XXE) or building
+    a huge tree; a syntax error is a :class:`SourceSyntaxError` at its line and column, prefixed with
+    ``where`` (a file inside a package) when given."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, remove_comments=remove_comments
+    )
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        line, column = error.position
+        message = error.msg or "not well-formed XML"
+        raise SourceSyntaxError(line or 1, column or 1, f"{where}: {message}" if where else message) from None
+
+
+def line_of(element: etree._Element) -> int:
+    """The line a parsed element starts on (1 when lxml does not know, as in a tree built in memory)."""
+    line = element.sourceline
+    return line if isinstance(line, int) else 1
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ from adaptest.bank.interop.model import (
     Origin,
     Refused,
     SourceSyntaxError,
+    line_of,
+    parse_xml,
 )
 
 Element = etree._Element
@@ -77,7 +79,7 @@ def read(path: Path) -> list[Converted | Refused]:
         try:
             question = _question(element, qtype)
         except _Unreadable as problem:
-            results.append(Refused(Origin(_name(element), _line(element)), str(problem)))
+            results.append(Refused(Origin(_name(element), line_of(element)), str(problem)))
             continue
         question.tags = [*category, *question.tags]
         results.append(to_bank(question))
@@ -86,20 +88,10 @@ def read(path: Path) -> list[Converted | Refused]:
 
 def _parse(content: bytes) -> Element:
     """The ``<quiz>`` element; external entities and the network are never touched."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(content, parser)
-    except etree.XMLSyntaxError as error:
-        line, column = error.position
-        raise SourceSyntaxError(line or 1, column or 1, error.msg or "not well-formed XML") from None
+    root = parse_xml(content)
     if root.tag != "quiz":
-        raise SourceSyntaxError(_line(root), 1, f"the root element is <{root.tag}>, not <quiz>")
+        raise SourceSyntaxError(line_of(root), 1, f"the root element is <{root.tag}>, not <quiz>")
     return root
-
-
-def _line(element: Element) -> int:
-    line = element.sourceline  # the stubs leave it untyped; lxml gives an int (None in a built tree)
-    return line if isinstance(line, int) else 1
 
 
 def _name(element: Element) -> str:
@@ -108,12 +100,12 @@ def _name(element: Element) -> str:
         if name:
             return name
     text = " ".join((element.findtext("questiontext/text") or "").split())
-    return text[:60] or f"question on line {_line(element)}"
+    return text[:60] or f"question on line {line_of(element)}"
 
 
 def _question(element: Element, qtype: str) -> Question:
     text_format = _format(element.find("questiontext"), "html")
-    question = Question(name=_name(element), qtype=qtype or "(no type)", line=_line(element))
+    question = Question(name=_name(element), qtype=qtype or "(no type)", line=line_of(element))
     notes = question.notes
     question.text, question.images = _question_text(element, text_format, notes)
     question.general_feedback = _rich(element.find("generalfeedback"), text_format, "general feedback", notes)

@@ -12,7 +12,6 @@ import lxml.html
 from lxml import etree
 
 from adaptest.bank.interop.markup import html_to_markdown, markdown_to_html
-from adaptest.bank.interop.model import SourceSyntaxError
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 CP_NS = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
@@ -41,12 +40,6 @@ NSMAP: Any = {None: QTI_NS, "xsi": XSI_NS}
 """QTI as the default namespace (``Any``: the lxml stubs do not allow a None prefix)."""
 
 
-def line_of(element: Element) -> int:
-    """The line an element starts on (1 when lxml does not know)."""
-    line = element.sourceline
-    return line if isinstance(line, int) else 1
-
-
 def q(name: str) -> str:
     """The qualified name of a QTI element: ``q("qti-item-body")``."""
     return f"{{{QTI_NS}}}{name}"
@@ -67,16 +60,6 @@ def child(element: Element, name: str) -> Element | None:
     """The first child element of that local name, if any."""
     found = children(element, name)
     return found[0] if found else None
-
-
-def parse_xml(data: bytes, where: str) -> Element:
-    """Parse XML without ever reading an external entity or the network; a syntax error names its line."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        line, column = error.position
-        raise SourceSyntaxError(line or 1, column or 1, f"{where}: {error.msg}") from None
 
 
 def parse_number(text: str | None) -> float | None:

@@ -24,6 +24,8 @@ from adaptest.bank.interop.model import (
     Origin,
     Refused,
     SourceSyntaxError,
+    line_of,
+    parse_xml,
 )
 from adaptest.bank.interop.qti_base import (
     DONT_KNOW,
@@ -32,9 +34,7 @@ from adaptest.bank.interop.qti_base import (
     child,
     children,
     drop,
-    line_of,
     local,
-    parse_xml,
     q,
     to_markdown,
 )
@@ -55,7 +55,7 @@ def read(path: Path) -> list[Converted | Refused]:
     """Every item of a QTI 3.0 item file or content package, converted or refused with a reason."""
     if zipfile.is_zipfile(path):
         return _read_package(path)
-    root = parse_xml(path.read_bytes(), path.name)
+    root = parse_xml(path.read_bytes(), path.name, remove_comments=True)
     return [read_item(root, _beside(path), None)]
 
 
@@ -64,10 +64,10 @@ def _read_package(path: Path) -> list[Converted | Refused]:
         names = {info.filename for info in package.infolist() if not info.is_dir()}
         if MANIFEST not in names:
             raise SourceSyntaxError(1, 1, f"{path.name} has no {MANIFEST} at its top: not a content package")
-        manifest = parse_xml(_member(package, MANIFEST), MANIFEST)
+        manifest = parse_xml(_member(package, MANIFEST), MANIFEST, remove_comments=True)
         results: list[Converted | Refused] = []
         for item_path in _item_paths(manifest, names):
-            root = parse_xml(_member(package, item_path), item_path)
+            root = parse_xml(_member(package, item_path), item_path, remove_comments=True)
             results.append(read_item(root, _inside(package, names, item_path), item_path))
         return results
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from adaptest.bank.interop.model import NEGATIVE_FLOORED, NO_OPTION_FEEDBACK
+from adaptest.bank.interop.model import NEGATIVE_FLOORED, NO_OPTION_FEEDBACK, line_of
 from adaptest.bank.interop.qti_base import (
     Element,
     child,
     children,
     is_true,
-    line_of,
     local,
     our_identifier,
     parse_number,

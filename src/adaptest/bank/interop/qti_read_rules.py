@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adaptest.bank.interop.model import line_of
 from adaptest.bank.interop.qti_base import (
     RESPONSE,
     SCORE,
     Element,
     child,
     children,
-    line_of,
     local,
     parse_number,
     q,
