@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import expect
 
 from adaptest.bank import ITEM_KINDS
 from adaptest.web.assessments.models import Attempt, AttemptItem
@@ -100,7 +101,7 @@ def test_every_page_of_a_learners_exam_has_no_serious_or_critical_axe_violation(
     axe.visit("password reset", site + "/accounts/password_reset/")
     page.fill("#id_email", "nobody@example.org")
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_role("heading", name="Check your e-mail").is_visible()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
     axe.scan("password reset sent")
     axe.visit("password reset, link no longer valid", site + "/accounts/reset/MQ/used-token/")
     grace = get_user_model().objects.create_user("grace", "grace@example.org", "a-long-Test-passphrase-42")
@@ -114,7 +115,7 @@ def test_every_page_of_a_learners_exam_has_no_serious_or_critical_axe_violation(
     page.fill("#id_new_password1", "another-Long-passphrase-17")
     page.fill("#id_new_password2", "another-Long-passphrase-17")
     page.get_by_role("button", name="Set the new password").click()
-    assert page.get_by_role("heading", name="Password changed").is_visible()
+    expect(page.get_by_role("heading", name="Password changed")).to_be_visible()
     axe.scan("password reset complete")
 
     # a learner takes the certification exam: a question page of every kind at 1280 px, and every question
@@ -153,7 +154,7 @@ def test_every_page_of_a_learners_exam_has_no_serious_or_critical_axe_violation(
         response_save(attempt=attempt, position=slot.position, answer=answer, now=now)
     axe.visit("submit", f"{site}/attempts/{attempt.pk}/submit/")
     page.get_by_role("button", name="Submit the exam").click()
-    assert page.get_by_role("heading", name="Your result").is_visible()
+    expect(page.get_by_role("heading", name="Your result")).to_be_visible()
     axe.scan("result")
     for kind, slot in first_of_kind.items():
         axe.visit(f"review ({kind})", f"{site}/attempts/{attempt.pk}/review/{slot.position}/")
@@ -190,12 +191,12 @@ def test_every_page_of_a_learners_exam_has_no_serious_or_critical_axe_violation(
     page.goto(site + reverse("preview_item", args=[0, previewed["single_choice"]]))
     page.locator("input[name=choice]").first.check()
     page.get_by_role("button", name="Submit answer").click()
-    assert page.get_by_role("heading", name="Grading").is_visible()
+    expect(page.get_by_role("heading", name="Grading")).to_be_visible()
     axe.scan("preview, graded")
     page.goto(site + reverse("preview_item", args=[0, previewed["numeric"]]))
     page.fill("#answer-value", "not a number")
     page.get_by_role("button", name="Submit answer").click()
-    assert page.locator("#answer-error").is_visible()
+    expect(page.locator("#answer-error")).to_be_visible()
     axe.scan("preview, refused answer")
 
     # the API's Swagger UI under the site's Content-Security-Policy: as it opens, then with an operation

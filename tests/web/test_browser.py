@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect, sync_playwright
 
 from adaptest.bank import ITEM_KINDS
 from adaptest.web.assessments.models import Attempt, Response
@@ -26,8 +27,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def page(live_server, settings, shipped_bank) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
     cache.clear()  # fresh sign-up allowances for 127.0.0.1 (see tests/web/conftest.py's tab)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -95,7 +94,7 @@ def test_a_new_learner_takes_the_exam_and_reviews_their_answers(page, live_serve
     dont_know_at = next(s.position for s in slots if s.item_version.kind == "numeric")
     kinds_answered = set()
     for slot in slots:
-        assert page.get_by_role("heading", name=f"Question {slot.position} of 20").is_visible()
+        expect(page.get_by_role("heading", name=f"Question {slot.position} of 20")).to_be_visible()
         item = slot.item_version.parsed
         if slot.position == dont_know_at:
             page.get_by_role("button", name="I don't know yet").click()
@@ -110,21 +109,21 @@ def test_a_new_learner_takes_the_exam_and_reviews_their_answers(page, live_serve
     counts = page.locator(".counts").inner_text()  # "I don't know yet" is not counted as answered
     assert "19 of 20 answered" in counts and "1 “I don't know yet”" in counts and "0 not answered" in counts
     page.get_by_role("button", name="Submit the exam").click()
-    assert page.get_by_role("heading", name="Your result").is_visible()
+    expect(page.get_by_role("heading", name="Your result")).to_be_visible()
     assert page.locator(".score-value").inner_text() == "90%"
-    assert page.get_by_text("Passed").first.is_visible()
+    expect(page.get_by_text("Passed").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "result.png"), full_page=True)
 
     page.get_by_role("link", name=f"Question {wrong_at}", exact=True).click()
-    assert page.get_by_role("heading", name="Option by option").is_visible()
+    expect(page.get_by_role("heading", name="Option by option")).to_be_visible()
     assert page.locator(".remark.bad .tag", has_text="Your answer").count() == 1  # the wrong option chosen
-    assert page.get_by_role("heading", name="Correct answer").is_visible()
+    expect(page.get_by_role("heading", name="Correct answer")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
     if wrong_at < 20:
         page.get_by_role("link", name="Next").click()
-        assert page.get_by_role("heading", name=f"Question {wrong_at + 1} of 20").is_visible()
+        expect(page.get_by_role("heading", name=f"Question {wrong_at + 1} of 20")).to_be_visible()
     page.goto(f"{live_server.url}/attempts/{attempt.pk}/review/{dont_know_at}/")
-    assert page.get_by_role("heading", name="You answered “I don't know yet”").is_visible()
+    expect(page.get_by_role("heading", name="You answered “I don't know yet”")).to_be_visible()
 
 
 def test_a_new_learner_takes_the_adaptive_assessment_and_rates_a_question(page, live_server) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +134,7 @@ def test_a_new_learner_takes_the_adaptive_assessment_and_rates_a_question(page, 
     page.fill("#id_password2", PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     page.get_by_role("link", name="Deep Learning Skills Assessment").click()
-    assert page.get_by_text("No going back.").is_visible()
+    expect(page.get_by_text("No going back.")).to_be_visible()
     page.get_by_role("button", name="Start the assessment").click()
 
     attempt = Attempt.objects.get(user__username="hedy")
@@ -146,7 +145,7 @@ def test_a_new_learner_takes_the_adaptive_assessment_and_rates_a_question(page, 
         if not attempt.is_open:
             break
         slot = attempt.slots.select_related("item_version").get(position=attempt.current_position)
-        assert page.get_by_role("heading", name=f"Question {slot.position} of about 20").is_visible()
+        expect(page.get_by_role("heading", name=f"Question {slot.position} of about 20")).to_be_visible()
         if slot.position == 2:
             page.screenshot(path=str(ARTIFACTS / "adaptive-question.png"), full_page=True)
         how = plan[answered % 3]
@@ -159,8 +158,8 @@ def test_a_new_learner_takes_the_adaptive_assessment_and_rates_a_question(page, 
         answered += 1
     assert answered == 20
 
-    assert page.get_by_role("heading", name="Your result").is_visible()
-    assert page.get_by_text("overall level").is_visible()
+    expect(page.get_by_role("heading", name="Your result")).to_be_visible()
+    expect(page.get_by_text("overall level")).to_be_visible()
     levels = page.locator("table.table tbody tr")
     assert levels.count() == 4
     for row in range(4):
@@ -173,11 +172,11 @@ def test_a_new_learner_takes_the_adaptive_assessment_and_rates_a_question(page, 
     page.screenshot(path=str(ARTIFACTS / "adaptive-result.png"), full_page=True)
 
     page.get_by_role("link", name="Start the review").click()
-    assert page.get_by_role("heading", name="Correct answer").is_visible()
+    expect(page.get_by_role("heading", name="Correct answer")).to_be_visible()
     page.get_by_label("4").check()
     page.fill("#rating-comment", "Clear and fair.")
     page.get_by_role("button", name="Send rating").click()
-    assert page.get_by_text("Thank you").is_visible()
+    expect(page.get_by_text("Thank you")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "adaptive-review.png"), full_page=True)
     from adaptest.web.itembank.models import ItemRating
 
@@ -246,10 +245,10 @@ def test_the_account_page_with_a_token_fits_a_320_px_screen(page, live_server) -
     page.goto(live_server.url + "/accounts/profile/")
     page.fill("input[name=name]", "laptop")
     page.press("input[name=name]", "Enter")  # Enter in the name field creates the token
-    assert page.locator("#new-token").count() == 1
+    expect(page.locator("#new-token")).to_have_count(1)
     page.set_viewport_size({"width": 320, "height": 800})
     page.reload()
-    assert page.get_by_role("row", name="laptop").count() == 1  # the reload lists it, creates no second one
+    expect(page.get_by_role("row", name="laptop")).to_have_count(1)  # listed once: the reload made no second
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the table scrolls in its own box
     page.screenshot(path=str(ARTIFACTS / "account-320.png"), full_page=True)
 

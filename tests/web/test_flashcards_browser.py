@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from adaptest.web.flashcards import selectors
 from adaptest.web.flashcards.models import CardState, Review
@@ -95,7 +96,7 @@ def test_a_new_learner_studies_a_deck_in_flip_learn_test_and_review_modes(tab, l
     page.get_by_label("Your answer").fill(deck.cards[1].back.lower().replace(".", ""))
     page.get_by_label("Your answer").press("Enter")  # Enter in the answer field checks it
     page.get_by_text("Right.").wait_for()
-    assert page.get_by_role("heading", name="The card's answer").is_visible()
+    expect(page.get_by_role("heading", name="The card's answer")).to_be_visible()
     scanner.scan("learn, typed answer checked")
     spills["learn"] = _reflows_at_320(page)
 

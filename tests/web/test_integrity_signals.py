@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from adaptest.web.assessments import services as assessments
 from adaptest.web.assessments.models import Attempt
@@ -324,7 +325,7 @@ def test_in_a_browser_a_paste_and_one_switch_away_are_counted_once_each_and_the_
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(live_server.url + reverse("question", args=[world.attempt.pk, slot.position]))
-    assert page.get_by_text(NOTICE).is_visible()
+    expect(page.get_by_text(NOTICE)).to_be_visible()
 
     # something no request would carry by chance: the numeric field takes it as a (wrong) number
     secret = "31415.926535" if slot.item_version.parsed.kind == "numeric" else "pasted secret 31415"

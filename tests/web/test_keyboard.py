@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from adaptest.web.assessments.models import Attempt, AttemptItem, Response
 from tests.conftest import PASSWORD
@@ -139,7 +140,7 @@ def test_a_learner_signs_up_and_completes_the_adaptive_assessment_with_the_keybo
         else:  # saved as the answer given: never "I don't know yet"
             assert not response.dont_know and response.correct, (item.kind, item.id)
 
-    assert tab.get_by_role("heading", name="Your result").is_visible()
+    expect(tab.get_by_role("heading", name="Your result")).to_be_visible()
     slots = list(attempt.slots.all())
     scored = [s for s in slots if s.scored]
     right = sum(1 for s in scored if s.position % 4)

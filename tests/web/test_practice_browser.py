@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from adaptest.web.practice.models import PracticeQuestion, PracticeResponse
 from tests.conftest import PASSWORD
@@ -31,7 +32,7 @@ def test_a_new_user_practises_ten_cnn_questions_and_sees_right_or_wrong_at_once_
     for n in range(1, 11):
         if n == 2:
             axe.scan("practice question")
-        assert page.get_by_role("heading", name=f"Practice question {n}").is_visible()
+        expect(page.get_by_role("heading", name=f"Practice question {n}")).to_be_visible()
         question = PracticeQuestion.objects.select_related("item_version").get(
             session__user__username="hedy", position=n
         )
@@ -50,7 +51,7 @@ def test_a_new_user_practises_ten_cnn_questions_and_sees_right_or_wrong_at_once_
             expected = "✓ Correct" if right else ("✗ Incorrect", "◐ Partly correct")
         shown = page.locator("p.status[role=status]").inner_text()  # announced to screen readers
         assert shown.startswith(expected), (n, shown)
-        assert page.get_by_role("heading", name="Correct answer").is_visible()  # the explanation, at once
+        expect(page.get_by_role("heading", name="Correct answer")).to_be_visible()  # the explanation, at once
         if n == 2:
             axe.scan("practice feedback")
         page.get_by_role("link", name="Next question").first.click()
@@ -59,7 +60,7 @@ def test_a_new_user_practises_ten_cnn_questions_and_sees_right_or_wrong_at_once_
     assert responses.count() == 10 and {r.domain for r in responses} == {"cnn"}
     assert [r.dont_know for r in responses].count(True) == 1
     page.get_by_role("link", name="Stop practising").click()
-    assert page.get_by_text("after 10 answers").is_visible()
+    expect(page.get_by_text("after 10 answers")).to_be_visible()
     dots = page.locator(".score-row .point")  # the rating over time: one dot per counted answer, visible
     assert dots.count() >= 9
     colours = dots.evaluate_all("ds => ds.map(d => getComputedStyle(d).backgroundColor)")

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from adaptest.web.assessments import services
 from adaptest.web.assessments.models import Attempt
@@ -184,9 +185,9 @@ def test_the_roles_reflow_at_320_and_390_px_with_every_rationale_open(tab, live_
         },
     )
     tab.goto(f"{live_server.url}/attempts/{attempt.pk}/result/")
-    assert tab.get_by_role("heading", name="Deep-learning researcher: Not yet").is_visible()
+    expect(tab.get_by_role("heading", name="Deep-learning researcher: Not yet")).to_be_visible()
     tab.evaluate("document.querySelectorAll('.role details').forEach((details) => { details.open = true; })")
-    assert tab.get_by_text("Proposes and tests new methods").is_visible()
+    expect(tab.get_by_text("Proposes and tests new methods")).to_be_visible()
     assert _fits(tab, "result-roles") == []
     for width in (320, 390):  # one role close up, to look at
         tab.set_viewport_size({"width": width, "height": 800})
