@@ -174,7 +174,8 @@ def test_an_admin_sees_a_candidates_result_only_while_she_shares_it(  # type: ig
         assert re.fullmatch(rf"{re.escape(base)}/orgs/join/[\w-]+/", link), link
         token = link.rstrip("/").rsplit("/", 1)[1]
         checks_cora.page_done("invitation-link")
-        admin.get_by_role("link", name="Back to Acme").click()
+        with admin.expect_navigation():
+            admin.get_by_role("link", name="Back to Acme").click()
         assert token not in admin.content()
         checks_cora.page_done("organization-admin-invitations")
 
