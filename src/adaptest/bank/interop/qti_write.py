@@ -37,7 +37,14 @@ from adaptest.bank.interop.qti_base import (
     qti_identifier,
 )
 from adaptest.bank.interop.qti_write_grids import matrix_parts, tuple_parts
-from adaptest.bank.interop.qti_write_kinds import ItemParts, SkipItem, kind_parts
+from adaptest.bank.interop.qti_write_kinds import (
+    ItemParts,
+    SkipItem,
+    is_null,
+    kind_parts,
+    operator,
+    response_condition,
+)
 from adaptest.bank.kinds import GradableItem, MatrixItem, NumericTupleItem
 
 MANIFEST_NSMAP: Any = {None: CP_NS, "xsi": XSI_NS}
@@ -148,16 +155,11 @@ def _body(item: GradableItem, parts: ItemParts, figure_src: str | None) -> Eleme
 
 def _modal_rule(response_ids: list[str]) -> Element:
     """MODAL_FEEDBACK := {DONT_KNOW, SOLUTION} when nothing was answered, else {SOLUTION}."""
-    condition = etree.Element(q("qti-response-condition"))
-    when_empty = etree.SubElement(condition, q("qti-response-if"))
-    nothing = etree.SubElement(when_empty, q("qti-and"))
-    for identifier in response_ids:
-        is_null = etree.SubElement(nothing, q("qti-is-null"))
-        etree.SubElement(is_null, q("qti-variable"), {"identifier": identifier})
-    when_empty.append(_set_identifiers(MODAL_FEEDBACK, [DONT_KNOW, SOLUTION]))
-    otherwise = etree.SubElement(condition, q("qti-response-else"))
-    otherwise.append(_set_identifiers(MODAL_FEEDBACK, [SOLUTION]))
-    return condition
+    nothing = operator("qti-and", *(is_null(identifier) for identifier in response_ids))
+    return response_condition(
+        (nothing, [_set_identifiers(MODAL_FEEDBACK, [DONT_KNOW, SOLUTION])]),
+        (None, [_set_identifiers(MODAL_FEEDBACK, [SOLUTION])]),
+    )
 
 
 def _set_identifiers(outcome: str, identifiers: list[str]) -> Element:

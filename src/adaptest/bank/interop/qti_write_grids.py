@@ -12,11 +12,15 @@ from lxml import etree
 
 from adaptest.bank.interop.qti_base import SCORE, Element, append_markdown, q, write_number
 from adaptest.bank.interop.qti_write_kinds import (
+    Case,
     ItemParts,
     add_to_feedback,
     base_value,
     equal,
+    operator,
+    response_condition,
     response_declaration,
+    score_zero,
     set_outcome,
     variable,
 )
@@ -108,7 +112,7 @@ def _parts(
 ) -> ItemParts:
     responses = [response_declaration(r, "single", "float", [write_number(v)]) for r, v, _ in fields]
     share = write_number(1 / len(fields))
-    rules = [set_outcome(SCORE, base_value("float", "0"))]
+    rules = [score_zero()]
     rules += [
         _field_rule(field, share, feedback_id)
         for field, feedback_id in zip(fields, feedback_ids, strict=True)
@@ -131,25 +135,19 @@ def _parts(
 def _field_rule(field: Field, share: str, feedback_id: str | None) -> Element:
     """If the field's answer is right, SCORE += 1/n; else its feedback (if any) joins FEEDBACK."""
     response, value, tolerance = field
-    condition = etree.Element(q("qti-response-condition"))
-    right = etree.SubElement(condition, q("qti-response-if"))
-    right.append(equal(value, tolerance, response))
-    total = etree.Element(q("qti-sum"))
-    total.append(variable(SCORE))
-    total.append(base_value("float", share))
-    right.append(set_outcome(SCORE, total))
+    total = operator("qti-sum", variable(SCORE), base_value("float", share))
+    right = (equal(value, tolerance, response), [set_outcome(SCORE, total)])
     if feedback_id:
-        etree.SubElement(condition, q("qti-response-else")).append(add_to_feedback(feedback_id))
-    return condition
+        return response_condition(right, (None, [add_to_feedback(feedback_id)]))
+    return response_condition(right)
 
 
 def _misconception_rule(wrong: list[tuple[list[Field], str]]) -> Element:
     """The first whole wrong answer matched adds its feedback id to FEEDBACK."""
-    condition = etree.Element(q("qti-response-condition"))
+    cases: list[Case] = []
     for n, (fields, _) in enumerate(wrong, 1):
-        branch = etree.SubElement(condition, q("qti-response-if" if n == 1 else "qti-response-else-if"))
-        every = etree.SubElement(branch, q("qti-and"))
-        for response, value, tolerance in fields:
-            every.append(equal(value, tolerance, response))
-        branch.append(add_to_feedback(f"MISCONCEPTION_{n}"))
-    return condition
+        whole = operator(
+            "qti-and", *(equal(value, tolerance, response) for response, value, tolerance in fields)
+        )
+        cases.append((whole, [add_to_feedback(f"MISCONCEPTION_{n}")]))
+    return response_condition(*cases)

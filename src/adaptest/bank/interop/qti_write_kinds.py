@@ -7,6 +7,7 @@ and the reader (qti_read_kinds) reads back exactly these shapes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -179,20 +180,23 @@ def _number_entry(units: str | None) -> Element:
 
 def numeric_rule(branches: list[Branch], response: str = RESPONSE) -> Element:
     """If nothing was answered, 0; else the first branch the answer falls within; else 0."""
-    condition = etree.Element(q("qti-response-condition"))
-    empty = etree.SubElement(condition, q("qti-response-if"))
-    is_null = etree.SubElement(empty, q("qti-is-null"))
-    is_null.append(variable(response))
-    empty.append(set_outcome(SCORE, base_value("float", "0")))
-    for branch in branches:
-        test = etree.SubElement(condition, q("qti-response-else-if"))
-        test.append(equal(branch.value, branch.tolerance, response))
-        test.append(set_outcome(SCORE, base_value("float", write_number(branch.score))))
-        if branch.feedback_id:
-            test.append(set_outcome(FEEDBACK, base_value("identifier", branch.feedback_id)))
-    otherwise = etree.SubElement(condition, q("qti-response-else"))
-    otherwise.append(set_outcome(SCORE, base_value("float", "0")))
-    return condition
+    return response_condition(
+        (is_null(response), [score_zero()]),
+        *((equal(b.value, b.tolerance, response), _numeric_actions(b)) for b in branches),
+        (None, [score_zero()]),
+    )
+
+
+def score_zero() -> Element:
+    """SCORE := 0 (a new element each time: an lxml element has one parent)."""
+    return set_outcome(SCORE, base_value("float", "0"))
+
+
+def _numeric_actions(branch: Branch) -> list[Element]:
+    actions = [set_outcome(SCORE, base_value("float", write_number(branch.score)))]
+    if branch.feedback_id:
+        actions.append(set_outcome(FEEDBACK, base_value("identifier", branch.feedback_id)))
+    return actions
 
 
 def equal(value: float, tolerance: Tolerance, response: str = RESPONSE) -> Element:
@@ -239,18 +243,13 @@ def _keyword_rules(item: ShortTextItem) -> tuple[list[Element], list[tuple[str, 
     rules, modals = [], []
     for n, keyword in enumerate(item.keywords, 1):
         identifier = f"KEYWORD_{n}"
-        condition = etree.Element(q("qti-response-condition"))
-        when = etree.SubElement(condition, q("qti-response-if"))
-        both = etree.SubElement(when, q("qti-and"))
-        scored_nothing = etree.SubElement(both, q("qti-lte"))
-        scored_nothing.append(variable(SCORE))
-        scored_nothing.append(base_value("float", "0"))
-        any_word = etree.SubElement(both, q("qti-or"))
-        for word in keyword.match:
-            found = etree.SubElement(any_word, q("qti-pattern-match"), {"pattern": keyword_pattern(word)})
-            found.append(variable(RESPONSE))
-        when.append(add_to_feedback(identifier))
-        rules.append(condition)
+        scored_nothing = operator("qti-lte", variable(SCORE), base_value("float", "0"))
+        found = (
+            operator("qti-pattern-match", variable(RESPONSE), pattern=keyword_pattern(word))
+            for word in keyword.match
+        )
+        when = operator("qti-and", scored_nothing, operator("qti-or", *found))
+        rules.append(response_condition((when, [add_to_feedback(identifier)])))
         modals.append((identifier, "About your answer", keyword.feedback))
     return rules, modals
 
@@ -338,27 +337,49 @@ def response_declaration(
 
 def match_correct_rule() -> Element:
     """The rule of the match_correct template: 1 when the response is the correct one, else 0."""
-    condition = etree.Element(q("qti-response-condition"))
-    matched = etree.SubElement(condition, q("qti-response-if"))
-    match = etree.SubElement(matched, q("qti-match"))
-    match.append(variable(RESPONSE))
-    etree.SubElement(match, q("qti-correct"), {"identifier": RESPONSE})
-    matched.append(set_outcome(SCORE, base_value("float", "1")))
-    otherwise = etree.SubElement(condition, q("qti-response-else"))
-    otherwise.append(set_outcome(SCORE, base_value("float", "0")))
-    return condition
+    matched = operator("qti-match", variable(RESPONSE), operator("qti-correct", identifier=RESPONSE))
+    return response_condition(
+        (matched, [set_outcome(SCORE, base_value("float", "1"))]),
+        (None, [score_zero()]),
+    )
 
 
 def map_response_rule() -> Element:
     """The rule of the map_response template: 0 when nothing was answered, else the mapped value."""
+    return response_condition(
+        (is_null(RESPONSE), [score_zero()]),
+        (None, [set_outcome(SCORE, operator("qti-map-response", identifier=RESPONSE))]),
+    )
+
+
+Case = tuple[Element | None, Sequence[Element]]
+"""A branch of a response condition: its test (``None`` for the closing "otherwise") and its actions."""
+
+
+def response_condition(*cases: Case) -> Element:
+    """``qti-response-condition``: the actions of the first case whose test holds, else of the closing
+    case without a test (if any)."""
     condition = etree.Element(q("qti-response-condition"))
-    empty = etree.SubElement(condition, q("qti-response-if"))
-    is_null = etree.SubElement(empty, q("qti-is-null"))
-    is_null.append(variable(RESPONSE))
-    empty.append(set_outcome(SCORE, base_value("float", "0")))
-    otherwise = etree.SubElement(condition, q("qti-response-else"))
-    otherwise.append(set_outcome(SCORE, etree.Element(q("qti-map-response"), {"identifier": RESPONSE})))
+    for n, (test, actions) in enumerate(cases):
+        if test is None:
+            branch = etree.SubElement(condition, q("qti-response-else"))
+        else:
+            branch = etree.SubElement(condition, q("qti-response-if" if n == 0 else "qti-response-else-if"))
+            branch.append(test)
+        branch.extend(actions)
     return condition
+
+
+def operator(name: str, *operands: Element, **attributes: str) -> Element:
+    """A QTI expression ``name`` (``qti-and``, ``qti-match``…) over ``operands``."""
+    expression = etree.Element(q(name), attributes)
+    expression.extend(operands)
+    return expression
+
+
+def is_null(identifier: str) -> Element:
+    """``qti-is-null``: true when the response or outcome ``identifier`` has no value."""
+    return operator("qti-is-null", variable(identifier))
 
 
 def set_outcome(identifier: str, value: Element) -> Element:
