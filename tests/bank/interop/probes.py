@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
+
 from adaptest.bank import grade, parse_item
 from adaptest.bank.interop import Converted
 from adaptest.bank.kinds import (
@@ -68,3 +70,22 @@ def _numeric(item: NumericItem) -> list[float]:
     values = [item.answer, *(k.value for k in item.alternative_keys), *(m.value for m in item.misconceptions)]
     edges = [item.answer + bound * 0.99, item.answer - bound * 0.999, item.answer - bound * 1.5 - 1e-6]
     return [*values, *edges, item.answer * 3 + 11]
+
+
+def assert_the_shared_questions_score_as_moodle_scores_them(items: dict[str, Any]) -> None:
+    """The questions the Moodle XML and GIFT samples (data/moodle, data/gift) both hold, each in its own
+    syntax: one answer with 50 % and −50 % choices, select-all with a −100 % choice, true/false, a numeric
+    answer with a half-credit tolerance, and a half-credit wildcard short answer."""
+    assert scores(items["dropout-at-test-time"], ["a", "b", "c"]) == [1.0, 0.5, 0.0]
+    assert scores(items["regularisers"], [["a", "b", "c"], ["a", "b", "c", "d"], ["a", "e"]]) == [
+        1.0,
+        0.0,
+        pytest.approx(1 / 3),
+    ]
+    assert scores(items["batch-norm-in-eval-mode"], ["a", "b"]) == [0.0, 1.0]
+    assert scores(items["kept-units"], [803, 780, 201, 500]) == [1.0, 0.5, 0.0, 0.0]
+    assert scores(items["name-the-technique"], ["Early stopping", "stopped early", "dropout"]) == [
+        1,
+        0.5,
+        0,
+    ]

@@ -15,7 +15,7 @@ from adaptest.bank import grade, load_bank, parse_item
 from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxError, import_file
 from adaptest.bank.interop.gift import read, write
 from adaptest.bank.kinds import GradableItem
-from tests.bank.interop.probes import as_item, scores
+from tests.bank.interop.probes import as_item, assert_the_shared_questions_score_as_moodle_scores_them, scores
 
 GIFT_SYNTAX = "ab \\~=#{}:[]%*>-\n/"
 """Letters and every character GIFT gives a meaning to."""
@@ -172,20 +172,8 @@ class TestAWholeFile:
         items = load_bank(tmp_path / "bank").items
         assert items["dropout-at-test-time"].stem == "What does `model.eval()` do to a **dropout** layer?"
         assert items["dropout-at-test-time"].tags == ["category: Deep learning/Regularisation", "dropout"]
-        assert scores(items["dropout-at-test-time"], ["a", "b", "c"]) == [1.0, 0.5, 0.0]
-        assert scores(items["regularisers"], [["a", "b", "c"], ["a", "b", "c", "d"], ["a", "e"]]) == [
-            1.0,
-            0.0,
-            pytest.approx(1 / 3),
-        ]
-        assert scores(items["batch-norm-in-eval-mode"], ["a", "b"]) == [0.0, 1.0]
-        assert scores(items["kept-units"], [803, 780, 201, 500]) == [1.0, 0.5, 0.0, 0.0]
+        assert_the_shared_questions_score_as_moodle_scores_them(items)
         assert scores(items["keep-probability"], [0.5, 0.7, 0.9, 0.95]) == [1.0, 1.0, 1.0, 0.0]
-        assert scores(items["name-the-technique"], ["Early stopping", "stopped early", "dropout"]) == [
-            1,
-            0.5,
-            0,
-        ]
         assert items["dropout-is-at-test-time"].stem == "Dropout is _____ at test time."
 
 

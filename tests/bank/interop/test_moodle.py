@@ -21,7 +21,7 @@ from adaptest.bank.interop import Converted, ExportItem, Refused, SourceSyntaxEr
 from adaptest.bank.interop.moodle import read, write
 from adaptest.bank.kinds import GradableItem
 from adaptest.bank.loader import Bank
-from tests.bank.interop.probes import as_item, scores
+from tests.bank.interop.probes import as_item, assert_the_shared_questions_score_as_moodle_scores_them, scores
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
 
@@ -286,19 +286,7 @@ class TestAWholeQuizFile:
     def test_the_imported_items_score_as_moodle_scores_them(self, tmp_path: Path) -> None:
         import_file(read, self.SOURCE, tmp_path / "bank")
         items = load_bank(tmp_path / "bank").items
-        assert scores(items["dropout-at-test-time"], ["a", "b", "c"]) == [1.0, 0.5, 0.0]
-        assert scores(items["regularisers"], [["a", "b", "c"], ["a", "b", "c", "d"], ["a", "e"]]) == [
-            1.0,
-            0.0,
-            pytest.approx(1 / 3),
-        ]
-        assert scores(items["batch-norm-in-eval-mode"], ["a", "b"]) == [0.0, 1.0]
-        assert scores(items["kept-units"], [803, 780, 201, 500]) == [1.0, 0.5, 0.0, 0.0]
-        assert scores(items["name-the-technique"], ["Early stopping", "stopped early", "dropout"]) == [
-            1,
-            0.5,
-            0,
-        ]
+        assert_the_shared_questions_score_as_moodle_scores_them(items)
         assert scores(items["a-training-step"], [["b1", "b3", "b2"], ["b1", "b2", "b3"]]) == [
             pytest.approx(1 / 3),
             1,
