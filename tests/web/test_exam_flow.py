@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from adaptest.web.assessments.models import Attempt, Response
 from tests.web.exam import item_at, post_answer, question_url, start, wrong_answer
@@ -191,6 +192,15 @@ def test_figures_are_served_to_the_taker_as_inert_svg(ada_client, certification)
     assert response["Content-Type"] == "image/svg+xml"
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response.content.lstrip().startswith(b"<svg") or b"<svg" in response.content[:200]
+
+
+def test_the_question_page_shows_its_figure_with_its_description(ada_client, certification) -> None:  # type: ignore[no-untyped-def]
+    attempt = start(ada_client, certification)
+    position = next(p for p in range(1, 21) if item_at(attempt, p).figure)
+    figure = item_at(attempt, position).figure
+    assert figure is not None
+    page = ada_client.get(question_url(attempt, position)).content.decode()
+    assert f'<img src="{reverse("figure", args=[attempt.pk, position])}" alt="{escape(figure.alt)}">' in page
 
 
 def test_a_late_malformed_answer_still_gets_the_time_up_message(ada_client, certification) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from adaptest.bank import DONT_KNOW
 from adaptest.bank.generators import VALIDATION_SEEDS
@@ -258,6 +259,20 @@ def test_a_learner_practises_on_the_pages_and_sees_each_answer_explained_at_once
 
     progress = client.get(reverse("practice")).content.decode()
     assert "after 3 answers, 1 right" in progress and "Questions practised per skill" in progress
+
+
+def test_the_practice_page_shows_the_questions_figure_with_its_description(client, ada, bank) -> None:  # type: ignore[no-untyped-def]
+    practice = Item.objects.filter(bank=bank, current_version__use=Use.PRACTICE).select_related(
+        "current_version"
+    )
+    with_figure = next((i for i in practice if i.current_version.data.get("figure")), None)
+    assert with_figure is not None
+    question = _next(_start(ada, bank, item_id=with_figure.item_id))
+    figure = question.item_version.parsed.figure
+    assert figure is not None
+    client.force_login(ada)
+    page = client.get(reverse("practice_question", args=[question.pk])).content.decode()
+    assert f'<img src="{reverse("practice_figure", args=[question.pk])}" alt="{escape(figure.alt)}">' in page
 
 
 def test_practice_pages_are_for_their_owner_only(client, ada, dan, bank) -> None:  # type: ignore[no-untyped-def]
