@@ -16,6 +16,7 @@ import html
 import os
 import threading
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -40,7 +41,7 @@ class Entry:
     generated: bool
     use: str
 
-    @property
+    @cached_property  # entries live as long as their folder's cached load: each stem is rendered once
     def first_line(self) -> str:
         """The stem's first non-blank line as plain text (``**dropout**`` reads "dropout" in the list)."""
         line = next((line.strip() for line in self.stem.splitlines() if line.strip()), "")
