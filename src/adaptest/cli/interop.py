@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from adaptest.bank import BankInvalid, load_bank
 from adaptest.bank.interop import (
     FORMATS,
     CannotImport,
@@ -18,6 +17,7 @@ from adaptest.bank.interop import (
     writer,
 )
 from adaptest.bank.interop.importer import IMPORT_FOLDER
+from adaptest.cli.banks import bank_or_report
 from adaptest.content import DEEP_LEARNING_BANK
 
 
@@ -68,11 +68,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    try:
-        bank = load_bank(args.path)
-    except BankInvalid as invalid:
-        print("\n".join(str(p) for p in invalid.problems), file=sys.stderr)
-        print(f"{len(invalid.problems)} problem(s) found in {args.path}: fix them first", file=sys.stderr)
+    bank = bank_or_report(args.path)
+    if bank is None:
         return 1
     result = export_items(writer(args.format), bank, args.out, patterns=args.items)
     for item_id, losses in sorted(result.losses.items()):

@@ -9,11 +9,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from adaptest.bank import BankInvalid, bank_stats, item_pool, load_bank
 from adaptest.bank.sheets import check_answers, learner_sheet
 from adaptest.cli import interop
+from adaptest.cli.banks import bank_or_report
 from adaptest.content import DEEP_LEARNING_BANK
 from adaptest.psychometrics.calibration import calibrate_2pl
 from adaptest.psychometrics.classical import classical_statistics
@@ -157,19 +157,8 @@ def _item_ids(given: list[str]) -> list[str]:
     return ids
 
 
-def _bank_or_report(path: Path) -> Any:
-    """The loaded bank, or None after printing its problems (a sheet of an invalid bank would mislead)."""
-    try:
-        return load_bank(path)
-    except BankInvalid as invalid:
-        for problem in invalid.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(invalid.problems)} problem(s) found in {path}: fix them first", file=sys.stderr)
-        return None
-
-
 def _bank_sheet(args: argparse.Namespace) -> int:
-    bank = _bank_or_report(args.path)
+    bank = bank_or_report(args.path)
     if bank is None:
         return 1
     items = bank.items
@@ -191,7 +180,7 @@ def _bank_check_answers(args: argparse.Namespace) -> int:
     if not isinstance(answers, dict):
         print(f"{args.answers}: give one JSON object, item id → answer", file=sys.stderr)
         return 2
-    bank = _bank_or_report(args.path)
+    bank = bank_or_report(args.path)
     if bank is None:
         return 1
     checks = check_answers(bank.items, answers)
