@@ -3,6 +3,7 @@ automatic one; such items stay out of the adaptive pool until calibrated."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -144,7 +145,8 @@ def test_staff_see_queued_practice_and_exam_answers_oldest_first_without_the_lea
     assert "Bayesian optimisation builds a probabilistic picture" in html and "At inference no units" in html
     assert "Fits a surrogate model that predicts the validation score" in html  # the rubric, for staff
     assert "meet no criterion" in html and "part of a concept is there" in html  # why each is queued
-    assert "ada" not in html.replace("adaptest", "").replace("Adaptest", "").lower().replace("adapt", "")
+    # the learner's username as a word (a random CSRF token may hold the letters "ada")
+    assert not re.search(r"\bada\b", html, re.IGNORECASE)
     assert html.count('name="csrfmiddlewaretoken"') >= 2
     # the automatic result is ticked in advance: the dropout answer met "random-zeroing" only
     assert 'value="random-zeroing" id="met-2-random-zeroing" checked' in html
